@@ -1,19 +1,30 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# Out-of-tree build of our VFIO modules against the newest Debian 6.12
-# kernel headers, plus the entry points of the test harness.
+# Out-of-tree build of our VFIO against a Debian 6.12 kernel's headers
+# (kbuild reads Kbuild), plus the entry points of the test harness.
+#
+#   make                  build every module (W=1 and C=1 are passed on)
+#   make selftests        build the selftest programs into build/selftests
+#   make test             build everything, run the selftests in the VM
+#   make demo             set up, build and show our VFIO at work in a VM
+#   make checkpatch       checkpatch.pl --strict on every C file and header
 
-ifneq ($(KERNELRELEASE),)
-
-# kbuild part: descend into the module directories.
-obj-y += drivers/vfio/
-
-else
-
+# The newest installed Debian 6.12 headers, unless KDIR is given.
 KDIR ?= $(shell ls -d /usr/src/linux-headers-6.12.*+deb12-amd64 2>/dev/null | sort -V | tail -1)
+KSRC ?= /var/cache/vfio/linux-source-6.12
+
+# Options only this tree has: the target kernel's .config leaves them unset.
+VFIO_OPTIONS := CONFIG_VFIO_NOIOMMU=y
+
+# Our headers must win over the kernel's own <linux/vfio.h>.
+VFIO_INCLUDE := -nostdinc -I$(CURDIR)/include -I$(CURDIR)/include/uapi
+
+KBUILD = $(MAKE) -C $(KDIR) M=$(CURDIR) $(VFIO_OPTIONS) \
+	 NOSTDINC_FLAGS="$(VFIO_INCLUDE)"
 
 modules:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) NOSTDINC_FLAGS="-nostdinc -I$(CURDIR)/include -I$(CURDIR)/include/uapi" modules
+	@test -d "$(KDIR)" || { echo "no kernel headers: run scripts/setup.sh or set KDIR" >&2; exit 1; }
+	$(KBUILD) modules
 
 selftests:
 	$(MAKE) -C tools/testing/selftests/vfio OUTPUT=$(CURDIR)/build/selftests
@@ -22,18 +33,18 @@ selftests:
 setup:
 	scripts/setup.sh
 
-# Build everything, boot the test VM, print TAP and a closing count line.
 test:
 	scripts/vm/test.sh
 
-# Set up, build and show our VFIO at work in a VM.
 demo:
 	scripts/demo.sh
 
+checkpatch:
+	git ls-files '*.c' '*.h' | grep -v '^tools/testing/selftests/vfio/abi/' | \
+		xargs $(KSRC)/scripts/checkpatch.pl --strict --no-tree --terse -f
+
 clean:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(KBUILD) clean
 	rm -rf build
 
-.PHONY: modules selftests setup test demo clean
-
-endif
+.PHONY: modules selftests setup test demo checkpatch clean
