@@ -64,8 +64,6 @@ static long vfio_group_set_container(void *owner,
 
 	if (get_user(fd, (int __user *)call->uptr))
 		return -EFAULT;
-	if (fd < 0)
-		return -EINVAL;
 
 	CLASS(fd, f)(fd);
 	if (fd_empty(f))
@@ -82,7 +80,8 @@ static long vfio_group_set_container(void *owner,
 	}
 	container = vfio_container_from_file(fd_file(f));
 	if (!container) {
-		ret = -EINVAL;
+		/* A valid fd, but not of the kind this ioctl takes. */
+		ret = -EBADFD;
 		goto out_unlock;
 	}
 	ret = vfio_container_attach_group(container, group);
@@ -108,11 +107,15 @@ static long vfio_group_unset_container(void *owner,
 	return ret;
 }
 
-/* Returns the device holding a registration count, or NULL. */
+/*
+ * Returns the device holding a registration count, ERR_PTR(-ENODEV) when
+ * no device has that name, or the error a driver's match callback gave
+ * (vfio-pci rejects a bad VF token with its own errno).
+ */
 static struct vfio_device *vfio_group_find_device(struct vfio_group *group,
 						  char *name)
 {
-	struct vfio_device *vdev, *found = NULL;
+	struct vfio_device *vdev, *found = ERR_PTR(-ENODEV);
 	int match;
 
 	mutex_lock(&group->device_lock);
@@ -121,8 +124,10 @@ static struct vfio_device *vfio_group_find_device(struct vfio_group *group,
 			match = vdev->ops->match(vdev, name);
 		else
 			match = !strcmp(dev_name(vdev->dev), name);
-		if (match < 0)
+		if (match < 0) {
+			found = ERR_PTR(match);
 			break;
+		}
 		if (match && vfio_device_try_get_registration(vdev)) {
 			found = vdev;
 			break;
@@ -147,8 +152,8 @@ static long vfio_group_get_device_fd(void *owner,
 		return PTR_ERR(name);
 	vdev = vfio_group_find_device(group, name);
 	kfree(name);
-	if (!vdev)
-		return -ENODEV;
+	if (IS_ERR(vdev))
+		return PTR_ERR(vdev);
 
 	fdno = get_unused_fd_flags(O_CLOEXEC);
 	if (fdno < 0) {

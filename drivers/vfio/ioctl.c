@@ -45,7 +45,7 @@ static long vfio_ioctl_call_struct(const struct vfio_ioctl_desc *desc,
 	 */
 	call->user_size = header->argsz;
 	memset(buf, 0, desc->size);
-	if (copy_from_user(buf, call->uptr, min(desc->size, header->argsz)))
+	if (copy_from_user(buf, call->uptr, min(desc->size, call->user_size)))
 		return -EFAULT;
 
 	if (desc->flags_are_output)

@@ -218,9 +218,13 @@ EXPORT_SYMBOL_GPL(vfio_virqfd_flush_thread);
 
 int vfio_virqfd_init(void)
 {
+	/*
+	 * Not WQ_MEM_RECLAIM: shutdown flushes the inject work, which runs on
+	 * the system workqueue, and a reclaim workqueue must not wait for
+	 * one without a rescuer.
+	 */
 	vfio_virqfd_cleanup_wq = alloc_workqueue("vfio-irqfd-cleanup",
-						 WQ_UNBOUND | WQ_MEM_RECLAIM,
-						 1);
+						 WQ_UNBOUND, 1);
 	return vfio_virqfd_cleanup_wq ? 0 : -ENOMEM;
 }
 
