@@ -49,6 +49,8 @@ vm_kernel_release()
 #   VM_EXIT_PORT    I/O port of isa-debug-exit (decimal), empty if none
 #   VM_SYSROOT      where /boot, /lib/modules and busybox of the guest live
 #   VM_KVER         kernel release; VM_KERNEL the image to boot
+#   VM_MODULE_TREE  the module tree whose modules.order lists our modules
+#   VM_TESTS        the selftest programs built for this architecture
 # VM_MACHINE, if set, replaces QEMU_MACHINE (a string split on blanks).
 vm_arch()
 {
@@ -72,22 +74,32 @@ vm_arch()
 		VM_CMDLINE="intel_iommu=on"
 		VM_EXIT_PORT=244
 		VM_SYSROOT=${VM_SYSROOT:-}
+		VM_MODULE_TREE=$VM_TOP
+		VM_TESTS=$VM_BUILD/selftests
 		;;
 	arm64|aarch64)
 		VM_ARCH=arm64
 		flavour=arm64
 		QEMU=qemu-system-aarch64
-		# GICv3 provides the MSI isolation type1 insists on.
+		# SMMUv3 gives the PCI devices IOMMU groups; GICv3 provides the
+		# MSI isolation type1 insists on.  The platform and AMBA devices
+		# sit behind no IOMMU: tests use them in no-IOMMU mode.
 		QEMU_MACHINE=(-accel tcg,thread=multi -cpu max
 			      -M virt,iommu=smmuv3,gic-version=3)
 		QEMU_PLATFORM=()
 		VM_CONSOLE=ttyAMA0
-		VM_CMDLINE=""
+		# pl061_gpio must not bind at boot: once it has, its interrupt
+		# cannot be handed to userspace (gpiolib keeps a chained
+		# handler on it).
+		VM_CMDLINE="initcall_blacklist=pl061_gpio_driver_init"
 		VM_EXIT_PORT=""
-		# An arm64 kernel, its modules and busybox extracted from the
-		# arm64 .debs (dpkg-deb -x) into one directory.
-		[ -n "${VM_SYSROOT:-}" ] ||
-			die "arm64 needs VM_SYSROOT: a directory with the arm64 linux-image, headers and busybox-static extracted"
+		# The arm64 kernel, its headers and busybox, extracted from the
+		# arm64 .debs by scripts/setup.sh.
+		VM_SYSROOT=${VM_SYSROOT:-${ARM64_ROOT:-/var/cache/vfio/arm64}}
+		# Cross-built by `make modules-arm64` and
+		# `make -C tools/testing/selftests/vfio CROSS_COMPILE=...`.
+		VM_MODULE_TREE=$VM_BUILD/arm64/tree
+		VM_TESTS=$VM_BUILD/arm64/selftests
 		;;
 	*)
 		die "unknown architecture '$1' (known: x86_64, arm64)"

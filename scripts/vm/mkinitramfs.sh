@@ -100,17 +100,23 @@ install_module()
 	esac
 }
 
+# The host's objcopy may know only its own architecture: modules for
+# another one need that architecture's binutils.
 build_id_hash()
 {
-	local note
+	local note tool
 
 	note=$(mktemp)
-	if objcopy -O binary --only-section=.note.gnu.build-id "$1" "$note" 2>/dev/null &&
-	   [ -s "$note" ]; then
-		sha256sum <"$note" | cut -d' ' -f1
-	else
-		echo -
-	fi
+	for tool in objcopy aarch64-linux-gnu-objcopy; do
+		if command -v "$tool" >/dev/null &&
+		   "$tool" -O binary --only-section=.note.gnu.build-id "$1" "$note" 2>/dev/null &&
+		   [ -s "$note" ]; then
+			sha256sum <"$note" | cut -d' ' -f1
+			rm -f "$note"
+			return
+		fi
+	done
+	echo -
 	rm -f "$note"
 }
 

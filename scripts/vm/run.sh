@@ -9,6 +9,11 @@
 # up runs.
 # Exit status: 0 when the guest reported no failure, 1 otherwise, including
 # a missing verdict or a guest killed at the timeout.
+#
+# The guest may ask for a QEMU monitor command by printing a console line
+# "VFIO-VM-MONITOR: COMMAND"; only commands that stand for something a
+# person does to the machine are carried out (system_powerdown: press the
+# power button).  The monitor's answers go to OUT/monitor.log.
 
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -20,7 +25,8 @@ usage: ${0##*/} [options]
   --arch ARCH          x86_64 (default) or arm64                [VM_ARCH]
   --payload FILE       script run in the guest (payloads/selftests.sh)
   --modules SET        ours or debian: VFIO modules to load     [VFIO_MODULES]
-  --tests DIR          test programs for /tests (build/selftests)
+  --tests DIR          test programs for /tests (build/selftests;
+                       build/arm64/selftests on arm64)
   --dir SRC:DEST       more executables for the guest (repeatable)
   --extra-modules LIST Debian modules for /lib/modules-extra, not loaded
                        ("nvme e1000e")                    [VM_EXTRA_MODULES]
@@ -29,6 +35,8 @@ usage: ${0##*/} [options]
   --mem SIZE --smp N   guest memory (2G) and CPUs (2)       [VM_MEM, VM_SMP]
   --qemu-arg ARG       extra QEMU argument (repeatable)       [VM_QEMU_ARGS]
   --append ARGS        extra kernel command line                 [VM_APPEND]
+  --dtb-edit SCRIPT    device-tree machines: boot a copy of the machine's
+                       own DTB after SCRIPT DTB edited it     [VM_DTB_EDIT]
   --out DIR            run directory (build/vm/PAYLOAD)
   -v                   echo the whole console, not only TAP lines
 EOF
@@ -38,12 +46,13 @@ EOF
 arch=${VM_ARCH:-x86_64}
 payload=$VM_TOP/scripts/vm/payloads/selftests.sh
 modules=${VFIO_MODULES:-ours}
-tests=$VM_BUILD/selftests
+tests=""
 timeout=${VM_TIMEOUT:-600}
 test_timeout=${VM_TEST_TIMEOUT:-120}
 mem=${VM_MEM:-2G}
 smp=${VM_SMP:-2}
 append=${VM_APPEND:-}
+dtb_edit=${VM_DTB_EDIT:-}
 # Host drivers of the test devices, packed (not loaded) so that tests can
 # bind a device to a driver other than VFIO.
 extra_modules=${VM_EXTRA_MODULES-nvme e1000e}
@@ -65,6 +74,7 @@ while [ $# -gt 0 ]; do
 	--smp) smp=$2; shift ;;
 	--qemu-arg) qemu_extra+=("$2"); shift ;;
 	--append) append=$2; shift ;;
+	--dtb-edit) dtb_edit=$2; shift ;;
 	--out) out=$2; shift ;;
 	-v) verbose=1 ;;
 	*) usage ;;
@@ -78,6 +88,8 @@ esac
 [ -r "$payload" ] || die "payload $payload not found"
 
 vm_arch "$arch"
+tests=${tests:-$VM_TESTS}
+[ -z "$dtb_edit" ] || [ -r "$dtb_edit" ] || die "DTB edit script $dtb_edit not found"
 name=${payload##*/}
 out=${out:-$VM_BUILD/vm/${name%.sh}}
 mkdir -p "$out"
@@ -96,7 +108,7 @@ rm -f "$log" "$out/result"
 } >"$out/vfio-vm.conf"
 
 ours=()
-[ "$modules" != ours ] || ours=(--ours "$VM_TOP")
+[ "$modules" != ours ] || ours=(--ours "$VM_MODULE_TREE")
 msg "building the initramfs"
 "$VM_TOP/scripts/vm/mkinitramfs.sh" -o "$out/initramfs.cpio.gz" \
 	--kver "$VM_KVER" --sysroot "$VM_SYSROOT" --payload "$payload" \
@@ -109,6 +121,18 @@ for disk in nvme0 nvme1; do
 	truncate -s 64M "$out/$disk.img"
 done
 
+# The monitor is a pair of FIFOs: OUT/monitor.in takes commands.
+rm -f "$out/monitor.in" "$out/monitor.out"
+mkfifo "$out/monitor.in" "$out/monitor.out"
+
+# A device-tree machine can boot an edited copy of its own DTB: dumped by
+# the same QEMU command line (so memory, CPUs and devices agree), edited
+# by the script, then handed to QEMU with -dtb.
+dtb=()
+if [ -n "$dtb_edit" ]; then
+	dtb=(-dtb "$out/machine.dtb")
+fi
+
 devices=()
 while read -r dev bdf spec; do
 	slot=${bdf#*:*:}
@@ -117,7 +141,8 @@ done < <(vm_devices)
 
 # shellcheck disable=SC2054 # commas belong to QEMU arguments
 qemu=("$QEMU" "${QEMU_MACHINE[@]}" -m "$mem" -smp "$smp"
-      -nodefaults -display none -monitor none -serial stdio -no-reboot
+      -nodefaults -display none -monitor "pipe:$out/monitor" -serial stdio
+      -no-reboot
       "${QEMU_PLATFORM[@]}"
       # Backends of the devices: blank disks, and a network that leads
       # nowhere (restrict=on) so the NIC has a peer.
@@ -125,25 +150,62 @@ qemu=("$QEMU" "${QEMU_MACHINE[@]}" -m "$mem" -smp "$smp"
       -drive "if=none,id=nvme1,format=raw,file=$out/nvme1.img"
       -netdev user,id=net0,restrict=on
       "${devices[@]}" "${qemu_extra[@]}"
-      -kernel "$VM_KERNEL" -initrd "$out/initramfs.cpio.gz"
+      -kernel "$VM_KERNEL" -initrd "$out/initramfs.cpio.gz" "${dtb[@]}"
       # panic=-1 turns a panic into a reboot, which -no-reboot turns into
       # an exit: a dead guest ends the run at once instead of at the
       # timeout.  Oopses do not panic: the dmesg check reports them.
       -append "console=$VM_CONSOLE $VM_CMDLINE panic=-1 loglevel=4 $append")
 echo "${qemu[*]}" >"$out/qemu.cmdline"
 
+if [ -n "$dtb_edit" ]; then
+	dump=()
+	for arg in "${qemu[@]}"; do
+		case "$arg" in
+		-dtb) break ;;
+		esac
+		if [ "${prev:-}" = -M ]; then
+			arg="$arg,dumpdtb=$out/machine.dtb"
+		fi
+		dump+=("$arg")
+		prev=$arg
+	done
+	rm -f "$out/machine.dtb"
+	msg "dumping the machine's DTB and editing it with $dtb_edit"
+	timeout 60 "${dump[@]}" </dev/null >"$out/dumpdtb.log" 2>&1 ||
+		die "QEMU could not dump the DTB (see $out/dumpdtb.log)"
+	"$dtb_edit" "$out/machine.dtb" || die "$dtb_edit failed"
+fi
+
 msg "booting $VM_ARCH VM (kernel $VM_KVER, modules: $modules, timeout ${timeout}s); console: $log"
 start=$(date +%s)
 set +e
-# The filter keeps the full console in the log and shows TAP lines (or
-# everything, with -v) as they come.
+cat "$out/monitor.out" >"$out/monitor.log" &
+monitor_reader=$!
+# Held open for reading and writing, the FIFO always has a reader: the
+# filter's writes never block, even once QEMU is gone.
+exec {monitor_fd}<>"$out/monitor.in"
+# mawk reads its input in large blocks, so a guest's request would wait
+# for more console output; make it read line by line.
+awk_opts=()
+if awk -W version 2>/dev/null | grep -q mawk; then
+	awk_opts=(-W interactive)
+fi
+# The filter keeps the full console in the log, shows TAP lines (or
+# everything, with -v) as they come, and passes the guest's monitor
+# requests on.
 timeout --foreground --kill-after=10 "$timeout" "${qemu[@]}" </dev/null 2>&1 |
-	awk -v logfile="$log" -v all="$verbose" '
+	awk "${awk_opts[@]}" -v logfile="$log" -v all="$verbose" -v monitor="/dev/fd/$monitor_fd" '
 		{ sub(/\r$/, ""); print >logfile; fflush(logfile) }
+		/^VFIO-VM-MONITOR: system_powerdown$/ {
+			print "system_powerdown" >monitor; fflush(monitor)
+		}
 		all || /^(ok|not ok|Bail out!|#|TAP version|[0-9]+\.\.[0-9]+|VFIO-VM-RESULT:)/ {
 			print; fflush()
 		}'
 qemu_rc=${PIPESTATUS[0]}
+exec {monitor_fd}>&-
+kill "$monitor_reader" 2>/dev/null
+wait "$monitor_reader" 2>/dev/null
 set -e
 seconds=$(($(date +%s) - start))
 

@@ -1506,6 +1506,117 @@ struct vfio_iommu_spapr_tce_remove {
  */
 #define VFIO_IOMMU_SPAPR_TCE_REMOVE	_IO(VFIO_TYPE, VFIO_BASE + 20)
 
+/* ======== Extensions of this tree: not defined by Linux ======== */
+
+/*
+ * Everything between this banner and the closing one below exists only in
+ * this tree; everything outside it is Linux's ABI, unchanged.  The values
+ * are picked far from the ranges Linux allocates from (flag bits count up
+ * from bit 0, capability ids up from 1), so that a program built against
+ * this header means the same thing on Linux and merely finds the
+ * extensions absent there.  Documentation/vfio.rst describes them.
+ *
+ * Platform devices have no configuration space to describe themselves:
+ * their regions come from a device tree node's "reg" property and their
+ * interrupts from its "interrupts".  The device-tree capabilities tell
+ * userspace which node and which entry of which property a region or an
+ * interrupt index stands for, so it need not guess from the index.
+ */
+
+/*
+ * Region capability: the region is one entry of a device tree node's
+ * address property.  Reported by vfio-platform and vfio-amba.
+ */
+#define VFIO_REGION_INFO_CAP_DT		0xfd01
+
+/**
+ * struct vfio_region_info_cap_dt - VFIO_REGION_INFO_CAP_DT
+ * @header: id VFIO_REGION_INFO_CAP_DT, version 1
+ * @entry: which entry of @property the region is, counting from 0; for
+ *	"reg" the entry's address and size cells are the region's bus
+ *	address and size
+ * @reserved: zero
+ * @property: NUL-terminated name of the property, "reg"
+ * @path: NUL-terminated full path of the node, as found under
+ *	/proc/device-tree (e.g. "/pl031@9010000"); the capability's size
+ *	covers it, padded to a multiple of 8 bytes
+ */
+struct vfio_region_info_cap_dt {
+	struct vfio_info_cap_header header;
+	__u32	entry;
+	__u32	reserved;
+	char	property[32];
+	char	path[];
+};
+
+/*
+ * VFIO_DEVICE_GET_IRQ_INFO may reply with a capability chain.  Linux's
+ * struct vfio_irq_info has no room for a cap_offset; struct
+ * vfio_irq_info_ext is the same structure with one appended.  A caller
+ * whose argsz covers only struct vfio_irq_info gets exactly Linux's
+ * reply: no VFIO_IRQ_INFO_FLAG_CAPS, argsz left alone, nothing written
+ * past it.
+ */
+#define VFIO_IRQ_INFO_FLAG_CAPS		(1 << 16)
+
+/**
+ * struct vfio_irq_info_ext - VFIO_DEVICE_GET_IRQ_INFO with capabilities
+ * @argsz: size of the caller's buffer; at least
+ *	sizeof(struct vfio_irq_info_ext) to be offered the chain, which then
+ *	starts at @cap_offset.  Raised by the kernel when the chain does not
+ *	fit, with @cap_offset left 0, so the caller can retry with a larger
+ *	buffer
+ * @flags: as in struct vfio_irq_info, plus VFIO_IRQ_INFO_FLAG_CAPS when a
+ *	chain exists
+ * @index: as in struct vfio_irq_info
+ * @count: as in struct vfio_irq_info
+ * @cap_offset: offset of the first capability from the start of this
+ *	structure, 0 if none
+ * @reserved: zero; keeps the chain 8-byte aligned
+ */
+struct vfio_irq_info_ext {
+	__u32	argsz;
+	__u32	flags;
+	__u32	index;
+	__u32	count;
+	__u32	cap_offset;
+	__u32	reserved;
+};
+
+/*
+ * IRQ capability: the interrupt index is one entry of a device tree
+ * node's interrupt property.  Reported by vfio-platform and vfio-amba.
+ */
+#define VFIO_IRQ_INFO_CAP_DT		0xfd02
+
+/**
+ * struct vfio_irq_info_cap_dt - VFIO_IRQ_INFO_CAP_DT
+ * @header: id VFIO_IRQ_INFO_CAP_DT, version 1
+ * @entry: which interrupt specifier of @property the index is, counting
+ *	from 0
+ * @type: trigger type and polarity as the interrupt controller decoded
+ *	them from the specifier: one of VFIO_IRQ_DT_TYPE_*, 0 if unknown.
+ *	The values are those of the device tree's interrupt type flags
+ *	(IRQ_TYPE_* of <dt-bindings/interrupt-controller/irq.h>)
+ * @property: NUL-terminated name of the property, "interrupts" or
+ *	"interrupts-extended"
+ * @path: NUL-terminated full path of the node, as for
+ *	struct vfio_region_info_cap_dt
+ */
+struct vfio_irq_info_cap_dt {
+	struct vfio_info_cap_header header;
+	__u32	entry;
+	__u32	type;
+#define VFIO_IRQ_DT_TYPE_EDGE_RISING	(1 << 0)
+#define VFIO_IRQ_DT_TYPE_EDGE_FALLING	(1 << 1)
+#define VFIO_IRQ_DT_TYPE_LEVEL_HIGH	(1 << 2)
+#define VFIO_IRQ_DT_TYPE_LEVEL_LOW	(1 << 3)
+	char	property[32];
+	char	path[];
+};
+
+/* ======== End of the extensions of this tree ======== */
+
 #ifdef __VFIO_UAPI_EMPTY_USER
 #undef __user
 #undef __VFIO_UAPI_EMPTY_USER

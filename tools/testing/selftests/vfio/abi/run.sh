@@ -10,7 +10,8 @@
 #   -H  the header to check (default: include/uapi/linux/vfio.h of this tree)
 #   -k  keep the work directory and print its path
 #
-# Steps: take the inventory of both headers (gen_abi_check.sh), turn the
+# Steps: take the inventory of both headers (gen_abi_check.sh) and of the
+# section of ours that holds the extensions of this tree, turn the
 # shared items into a probe (vfio_abi_probe.c), compile the probe with -S
 # against each header for every ABI a compiler is available for, and let
 # vfio_abi_test compare everything and print TAP.  Nothing needs root or
@@ -70,6 +71,13 @@ gen=$here/gen_abi_check.sh
 "$gen" inventory "$ref" -D__user= >"$work/ref.inv"
 "$gen" inventory "$ours" >"$work/ours.inv"
 "$gen" probe "$work/ref.inv" "$work/ours.inv" >"$work/vfio_abi_items.h"
+# Our header may define more than Linux's only between its two banners
+# around the extensions of this tree (documented in Documentation/vfio.rst).
+awk '/^\/\* =+ Extensions of this tree: / { on = 1 }
+     on { print }
+     /^\/\* =+ End of the extensions of this tree / { on = 0 }' \
+	"$ours" >"$work/extensions.h"
+"$gen" inventory "$work/extensions.h" >"$work/extensions.inv"
 
 # Compilers for foreign ABIs find no <asm/*.h> for their target on this
 # host; the asm-generic versions describe every ABI checked here.
@@ -132,6 +140,6 @@ done
 $CC -O2 -Wall -o "$work/vfio_abi_test" "$here/../vfio_abi_test.c"
 status=0
 # shellcheck disable=SC2086 # $abis is a list of words by design
-"$work/vfio_abi_test" -r "$ref" -o "$ours" \
+"$work/vfio_abi_test" -r "$ref" -o "$ours" -x "$work/extensions.inv" \
 	"$work/ref.inv" "$work/ours.inv" $abis || status=$?
 exit $status
