@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The demo: install what is needed, build our VFIO modules, boot a VM and
-# show them at work there.  Demo programs come from samples/vfio/ when the
-# tree has them (built into build/demo and run in the guest in name order).
+# show them at work there: the test devices bound to vfio-pci, listed by
+# lsvfio (tools/vfio), and the NVMe controller driven from userspace by
+# vfio-nvme (samples/vfio).  The programs are built into build/demo; the
+# payload (scripts/vm/payloads/demo.sh) runs the ones it finds.
 #
 # VFIO_MODULES=debian shows Debian's VFIO instead of ours.
 
@@ -22,12 +24,20 @@ else
 	msg "step 2/4: using Debian's VFIO modules, nothing to build"
 fi
 
+# Start empty: the VM gets every program found here.
+rm -rf "$VM_BUILD/demo"
 mkdir -p "$VM_BUILD/demo"
-if [ -f "$VM_TOP/samples/vfio/Makefile" ]; then
-	msg "step 3/4: building the demo programs"
-	timeout 900 make -C "$VM_TOP/samples/vfio" -s -j2 OUTPUT="$VM_BUILD/demo"
-else
-	msg "step 3/4: no demo programs in this tree yet"
+msg "step 3/4: building the demo programs"
+build_demo()
+{
+	[ -f "$1/Makefile" ] || return 0
+	timeout 900 make -C "$1" -s -j2 OUTPUT="$VM_BUILD/demo" "${@:2}"
+}
+build_demo "$VM_TOP/samples/vfio"
+build_demo "$VM_TOP/tools/vfio"
+if [ -f "$VM_TOP/tools/testing/selftests/vfio/vfio_lsvfio_test.c" ]; then
+	build_demo "$VM_TOP/tools/testing/selftests/vfio" \
+		"$VM_BUILD/demo/vfio_lsvfio_test"
 fi
 
 msg "step 4/4: booting the VM (TCG emulation, usually under a minute)"
