@@ -23,6 +23,40 @@ struct vfio_ioctl_header {
 /* Large enough for every struct a dispatch table names. */
 #define VFIO_IOCTL_MAX_STRUCT	128
 
+/*
+ * Copy in a struct whose caller may know a shorter or longer version of it
+ * than the kernel does.  Bytes past the struct the kernel knows are the
+ * caller's output space for capability chains or a newer layout: they are
+ * not read.  Members an older caller did not pass read as zero.
+ */
+static int vfio_ioctl_copy_in(const struct vfio_ioctl_desc *desc,
+			      struct vfio_ioctl_call *call, void *buf)
+{
+	struct vfio_ioctl_header *header = buf;
+
+	/*
+	 * Fast path, taken by every current caller: one copy of the whole
+	 * struct.  It can only fault when an older, shorter struct ends at
+	 * the end of a mapping; then read the header first and only what the
+	 * caller says it passed.
+	 */
+	if (copy_from_user(buf, call->uptr, desc->size)) {
+		if (copy_from_user(header, call->uptr, sizeof(*header)))
+			return -EFAULT;
+		if (header->argsz >= desc->size)
+			return -EFAULT;
+		if (copy_from_user(buf, call->uptr, header->argsz))
+			return -EFAULT;
+	}
+
+	call->user_size = header->argsz;
+	if (call->user_size < desc->min_size)
+		return -EINVAL;
+	if (call->user_size < desc->size)
+		memset(buf + call->user_size, 0, desc->size - call->user_size);
+	return 0;
+}
+
 static long vfio_ioctl_call_struct(const struct vfio_ioctl_desc *desc,
 				   void *owner, struct vfio_ioctl_call *call)
 {
@@ -30,23 +64,13 @@ static long vfio_ioctl_call_struct(const struct vfio_ioctl_desc *desc,
 	struct vfio_ioctl_header *header = (void *)buf;
 	long ret;
 
-	if (WARN_ON_ONCE(desc->size > sizeof(buf)))
+	if (WARN_ON_ONCE(desc->size > sizeof(buf) ||
+			 desc->min_size < sizeof(*header)))
 		return -EINVAL;
 
-	if (copy_from_user(header, call->uptr, sizeof(*header)))
-		return -EFAULT;
-	if (header->argsz < desc->min_size)
-		return -EINVAL;
-
-	/*
-	 * Bytes past the struct the kernel knows are the caller's output
-	 * space for capability chains or a newer struct layout: they are not
-	 * read.  Members an older caller did not pass read as zero.
-	 */
-	call->user_size = header->argsz;
-	memset(buf, 0, desc->size);
-	if (copy_from_user(buf, call->uptr, min(desc->size, call->user_size)))
-		return -EFAULT;
+	ret = vfio_ioctl_copy_in(desc, call, buf);
+	if (ret)
+		return ret;
 
 	if (desc->flags_are_output)
 		header->flags = 0;

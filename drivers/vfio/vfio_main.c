@@ -383,9 +383,13 @@ static void vfio_device_last_close(struct vfio_device *vdev)
 {
 	lockdep_assert_held(&vdev->dev_set->lock);
 
-	vfio_device_container_unregister(vdev);
+	/*
+	 * The driver closes first, while the device still counts as open and
+	 * its container is still known: it may unpin pages on the way out.
+	 */
 	if (vdev->ops->close_device)
 		vdev->ops->close_device(vdev);
+	vfio_device_container_unregister(vdev);
 	vfio_device_group_unuse_iommu(vdev);
 	module_put(vdev->dev->driver->owner);
 }
@@ -406,8 +410,9 @@ static int vfio_device_open(struct vfio_device *vdev)
 static void vfio_device_close(struct vfio_device *vdev)
 {
 	mutex_lock(&vdev->dev_set->lock);
-	if (!--vdev->open_count)
+	if (vdev->open_count == 1)
 		vfio_device_last_close(vdev);
+	vdev->open_count--;
 	mutex_unlock(&vdev->dev_set->lock);
 }
 
