@@ -35,7 +35,7 @@ static int vfio_pci_pm_write(struct vfio_pci_core_device *vdev,
 		return ret;
 
 	state = states[val & PCI_PM_CTRL_STATE_MASK];
-	if (state >= PCI_D3hot)
+	if (vfio_pci_power_depth(state) >= vfio_pci_power_depth(PCI_D3hot))
 		vfio_pci_zap_and_down_write_memory_lock(vdev);
 	else
 		down_write(&vdev->memory_lock);

@@ -200,7 +200,8 @@ bool __vfio_pci_memory_enabled(struct vfio_pci_core_device *vdev)
 	 * A VF has no memory enable bit of its own (the PF's SR-IOV
 	 * capability has it), so only the power state counts there.
 	 */
-	return pdev->current_state < PCI_D3hot &&
+	return vfio_pci_power_depth(pdev->current_state) <
+	       vfio_pci_power_depth(PCI_D3hot) &&
 	       (pdev->no_command_memory || (cmd & PCI_COMMAND_MEMORY));
 }
 

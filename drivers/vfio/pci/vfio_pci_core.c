@@ -189,18 +189,22 @@ int vfio_pci_set_power_state(struct vfio_pci_core_device *vdev,
 	bool needs_save = false, needs_restore = false;
 	int ret;
 
-	if (state > PCI_D0) {
+	if (vfio_pci_power_depth(state) > vfio_pci_power_depth(PCI_D0)) {
 		lockdep_assert_held_write(&vdev->memory_lock);
 		if (vdev->sriov_active)
 			return -EBUSY;
 	}
 
 	if (vdev->needs_pm_restore) {
-		if (pdev->current_state < PCI_D3hot && state >= PCI_D3hot) {
+		int d3hot = vfio_pci_power_depth(PCI_D3hot);
+		int current_depth = vfio_pci_power_depth(pdev->current_state);
+
+		if (current_depth < d3hot &&
+		    vfio_pci_power_depth(state) >= d3hot) {
 			pci_save_state(pdev);
 			needs_save = true;
 		}
-		if (pdev->current_state >= PCI_D3hot && state <= PCI_D0)
+		if (current_depth >= d3hot && state == PCI_D0)
 			needs_restore = true;
 	}
 
@@ -209,7 +213,8 @@ int vfio_pci_set_power_state(struct vfio_pci_core_device *vdev,
 		return ret;
 
 	/* A quirk may have kept the device out of D3: nothing lost then. */
-	if (needs_save && pdev->current_state >= PCI_D3hot) {
+	if (needs_save && vfio_pci_power_depth(pdev->current_state) >=
+			  vfio_pci_power_depth(PCI_D3hot)) {
 		/* The device may have reached D0 without us: drop stale state. */
 		kfree(vdev->pm_save);
 		vdev->pm_save = pci_store_saved_state(pdev);
@@ -1478,3 +1483,8 @@ module_exit(vfio_pci_core_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION(DRIVER_DESC);
+/*
+ * DKMS installs a module over the kernel's own only if their versions
+ * differ, and the kernel's has none (dkms.conf).
+ */
+MODULE_VERSION("0.1");

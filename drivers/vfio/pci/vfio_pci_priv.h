@@ -128,4 +128,13 @@ static inline resource_size_t vfio_pci_rom_size(struct pci_dev *pdev)
 	return 0;
 }
 
+/*
+ * pci_power_t is a sparse-checked type; the states are ordered by depth
+ * (D0 < D1 < D2 < D3hot < D3cold), which is what callers compare.
+ */
+static inline int vfio_pci_power_depth(pci_power_t state)
+{
+	return (__force int)state;
+}
+
 #endif /* VFIO_PCI_PRIV_H */
