@@ -7,11 +7,13 @@
 # other.  The BENCH lines on the console are the results; each phase also
 # gets a TAP line.
 
+# shellcheck source=/dev/null # the guest side of the harness
 . /lib/vfio-vm/lib.sh
 
 passes=${VFIO_BENCH_PASSES:-2}
 rounds=${VFIO_BENCH_ROUNDS:-5}
 workloads=""
+# shellcheck source=/dev/null # written by bench/run.sh
 [ -r /tests/bench.conf ] && . /tests/bench.conf
 
 # vm_unload_modules SET: rmmod the set's modules, last loaded first.

@@ -119,6 +119,7 @@ if [ -n "$record" ]; then
 		echo "by 2 MiB hugetlbfs pages (\`hugetlb2m\`), one of 1 GiB backed by a 1 GiB hugetlbfs"
 		echo "page (\`hugetlb1g\`), and 16384 separate 4 KiB mappings made and removed one call each"
 		echo "(\`small\`, times for all 16384 calls).  Memory is faulted in before timing."
+		echo "Where the time goes, and why small unmaps miss their target: README.md."
 		echo
 		echo "$table"
 	} >"$top/bench/RESULTS.md"

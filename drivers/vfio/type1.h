@@ -63,6 +63,9 @@
  * @nesting: VFIO_TYPE1_NESTING_IOMMU: domains must enable nesting
  * @dirty_tracking: VFIO_IOMMU_DIRTY_PAGES_FLAG_START is in effect and
  *		    every mapping has a dirty bitmap
+ * @dirty_shift: log2 of the page size one dirty bit stands for, fixed when
+ *		 tracking starts so that the bitmaps keep their size even if
+ *		 the domains' page sizes change meanwhile
  * @device_lock: protects @devices; held while devices are told about an
  *		 unmap, so they may call back into vfio_unpin_pages()
  * @devices: struct vfio_type1_device entries
@@ -80,6 +83,7 @@ struct vfio_type1 {
 	bool v2;
 	bool nesting;
 	bool dirty_tracking;
+	unsigned int dirty_shift;
 
 	struct mutex device_lock; /* see above */
 	struct list_head devices;

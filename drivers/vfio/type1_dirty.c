@@ -39,7 +39,7 @@ int vfio_type1_bitmap_size_check(u64 npages, u64 bitmap_size)
 
 static unsigned int vfio_type1_dirty_shift(struct vfio_type1 *iommu)
 {
-	return __ffs(iommu->pgsize_bitmap);
+	return iommu->dirty_shift;
 }
 
 /* Bytes of @dma's bitmap, including the spare word. */
@@ -201,6 +201,7 @@ int vfio_type1_dirty_start(struct vfio_type1 *iommu)
 	if (iommu->dirty_tracking)
 		goto out_unlock;
 
+	iommu->dirty_shift = __ffs(iommu->pgsize_bitmap);
 	for (dma = vfio_type1_dma_first(iommu); dma;
 	     dma = vfio_type1_dma_next(dma)) {
 		ret = vfio_type1_dma_bitmap_alloc(iommu, dma);
@@ -260,8 +261,9 @@ int vfio_type1_dirty_get(struct vfio_type1 *iommu, dma_addr_t iova,
 
 	mutex_lock(&iommu->lock);
 	pgsize = vfio_type1_min_pgsize(iommu);
-	if (bitmap->pgsize != pgsize || iova & (pgsize - 1) || !size ||
-	    size & (pgsize - 1) || !iommu->dirty_tracking)
+	if (!iommu->dirty_tracking ||
+	    bitmap->pgsize != 1ULL << iommu->dirty_shift ||
+	    iova & (pgsize - 1) || !size || size & (pgsize - 1))
 		goto out_unlock;
 
 	last = iova + size - 1;

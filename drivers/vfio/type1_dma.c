@@ -362,7 +362,8 @@ int vfio_type1_do_unmap(struct vfio_type1 *iommu,
 	}
 
 	/* Dirty bits are only kept, and reported, at the smallest page size. */
-	if (bitmap && (!iommu->dirty_tracking || bitmap->pgsize != pgsize))
+	if (bitmap && (!iommu->dirty_tracking ||
+		       bitmap->pgsize != 1ULL << iommu->dirty_shift))
 		goto out_unlock;
 
 again:

@@ -391,7 +391,8 @@ static int vfio_type1_rw_chunk(struct vfio_type1 *iommu, dma_addr_t iova,
 	count = min_t(size_t, count, dma->size - offset);
 	vaddr = dma->vaddr + offset;
 
-	if (current->mm == mm || !current->mm) {
+	if (current->mm == mm ||
+	    (!current->mm && (current->flags & PF_KTHREAD))) {
 		/* A kernel thread borrows the owner's address space. */
 		bool borrow = !current->mm;
 		unsigned long left;
