@@ -15,7 +15,8 @@ mkdir -p "$2"
 dest=$(cd "$2" && pwd)
 
 cd "$src"
-find Kbuild drivers tools/testing/selftests/vfio/mock -type f \
+find Kbuild drivers tools/testing/selftests/vfio/mock \
+	tools/testing/selftests/vfio/type1_pin -type f \
 	\( -name '*.[chS]' ! -name '*.mod.c' -o -name Kbuild -o -name Makefile \
 	   -o -name Kconfig \) 2>/dev/null |
 while read -r f; do
