@@ -9,7 +9,10 @@
 # The kernel is the newest linux-image-6.12.*+deb12-amd64 Debian offers,
 # with its headers; it is the one the VM boots and the modules build
 # against.  linux-source-6.12 is unpacked into $SRC_CACHE for
-# kselftest_harness.h and checkpatch.pl.
+# kselftest_harness.h, checkpatch.pl, kernel-doc and the in-tree build
+# (scripts/intree-build.sh, which also needs flex, bison, bc, libelf-dev
+# and libssl-dev); python3-docutils renders Documentation/vfio.rst for
+# scripts/check-docs.sh.
 #
 # For the arm64 VM it adds Debian's arm64 architecture to dpkg, installs
 # the cross compiler, QEMU for arm64 and libfdt for arm64, and extracts
@@ -22,7 +25,8 @@ set -euo pipefail
 
 SRC_CACHE=${SRC_CACHE:-/var/cache/vfio}
 PACKAGES=(qemu-system-x86 busybox-static cpio gzip xz-utils kmod binutils
-	  linux-source-6.12 sparse gcc make libc6-dev perl)
+	  linux-source-6.12 sparse gcc make libc6-dev perl python3-docutils
+	  flex bison bc libelf-dev libssl-dev)
 ARM64_ROOT=${ARM64_ROOT:-$SRC_CACHE/arm64}
 # libfdt-dev cannot be installed for two architectures at once; only the
 # arm64 selftests parse device trees.

@@ -2,11 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The whole test suite, as `make test` runs it: build the modules and the
-# selftests, run the host-side ABI checks if the tree has them, boot the
-# x86 test VM with the selftests payload, then the same for arm64
-# (cross-built modules and selftests; one VM with the machine's own DTB,
-# one whose DTB puts the PL031 on the platform bus, which runs only the
-# platform selftests), and close with one line
+# selftests, run the host-side checks (the ABI checks if the tree has
+# them, scripts/check-docs.sh, scripts/intree-build.sh), boot the x86
+# test VM with the selftests payload, then the same for arm64 (cross-built
+# modules and selftests; one VM with the machine's own DTB, one whose DTB
+# puts the PL031 on the platform bus, which runs only the platform
+# selftests), and close with one line
 # "N passed, N failed, N skipped".  Exits non-zero on any failure, on a
 # missing verdict and on a timeout.
 #
@@ -17,8 +18,9 @@
 # Settings: VFIO_MODULES=ours|debian (which VFIO the VM loads),
 # VFIO_ARCHES (the VMs to run, "x86_64 arm64"; Debian's arm64 kernel has
 # no vfio-platform, so arm64 runs only with our modules), BUILD_TIMEOUT
-# (seconds for each build step, 900), ABI_TIMEOUT (600), and everything
-# scripts/vm/run.sh reads (VM_TIMEOUT, ...).
+# (seconds for each build step, 900), ABI_TIMEOUT (600), VFIO_INTREE=0
+# (no in-tree build), and everything scripts/vm/run.sh reads
+# (VM_TIMEOUT, ...).
 
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -147,6 +149,37 @@ if [ -f "$abi" ]; then
 	# A failure the checks did not report themselves still fails.
 	if [ "$rc" != 0 ] && ! grep -q '^not ok' "$log"; then
 		echo "not ok - host ABI checks exited with status $rc" | tee -a "$log"
+	fi
+	add_counts "$log"
+fi
+
+# Documentation: vfio.rst renders, kernel-doc is clean and complete (a
+# few seconds).  Its header and plan become comments inside our stream.
+msg "host documentation checks: scripts/check-docs.sh"
+log=$VM_BUILD/docs.log
+set +e
+timeout "$abi_timeout" bash "$VM_TOP/scripts/check-docs.sh" 2>&1 | tee "$log" |
+	sed -E 's/^(TAP version |1\.\.)/# docs: &/'
+rc=${PIPESTATUS[0]}
+set -e
+if [ "$rc" != 0 ] && ! grep -q '^not ok' "$log"; then
+	echo "not ok - host documentation checks exited with status $rc" | tee -a "$log"
+fi
+add_counts "$log"
+
+# The in-tree build (scripts/intree-build.sh): about 25 s once its copy
+# of the kernel source is cached, one to two minutes the first time.
+# VFIO_INTREE=0 leaves it out.
+if [ "${VFIO_INTREE:-1}" != 0 ]; then
+	msg "in-tree build: scripts/intree-build.sh"
+	log=$VM_BUILD/intree.log
+	set +e
+	timeout "$build_timeout" bash "$VM_TOP/scripts/intree-build.sh" 2>&1 |
+		tee "$log" | sed -E 's/^1\.\./# intree: &/'
+	rc=${PIPESTATUS[0]}
+	set -e
+	if [ "$rc" != 0 ] && ! grep -q '^not ok' "$log"; then
+		echo "not ok - in-tree build exited with status $rc" | tee -a "$log"
 	fi
 	add_counts "$log"
 fi

@@ -227,3 +227,8 @@ module_exit(vfio_pci_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION(DRIVER_DESC);
+/*
+ * DKMS installs a module over the kernel's own only if their versions
+ * differ, and the kernel's has none (dkms.conf).
+ */
+MODULE_VERSION("0.1");
