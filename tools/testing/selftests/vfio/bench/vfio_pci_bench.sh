@@ -18,8 +18,13 @@ echo 1 >/proc/irq/default_smp_affinity
 
 unload_vfio()
 {
-	for m in vfio_pci vfio_pci_core vfio_mock vfio_iommu_type1 vfio; do
-		[ -d /sys/module/$m ] && rmmod $m
+	for unload_set in ours debian; do
+		# Last loaded first, so that nothing still uses what goes.
+		awk '{ name[NR] = $1 } END { for (i = NR; i > 0; i--) print name[i] }' \
+			"/lib/modules-$unload_set/modules.list" |
+		while read -r name; do
+			[ ! -d "/sys/module/$name" ] || rmmod "$name"
+		done
 	done
 	return 0
 }
