@@ -32,6 +32,7 @@ FIXTURE_SETUP(edu)
 		.size = DMA_SIZE,
 	};
 	const char *bdf = vpt_test_device("EDU");
+	char why[160];
 	uint16_t cmd;
 	int ret;
 
@@ -41,11 +42,10 @@ FIXTURE_SETUP(edu)
 	if (!bdf)
 		SKIP(return, "no edu device (VFIO_TEST_EDU)");
 
-	ret = vpt_bind(bdf, &self->binding);
-	if (ret == -ENOENT || ret == -ENODEV)
-		SKIP(return, "cannot bind %s to vfio-pci: %s", bdf,
-		     strerror(-ret));
-	ASSERT_EQ(0, ret);
+	ret = vpt_setup_bind(bdf, &self->binding, why, sizeof(why));
+	if (ret > 0)
+		SKIP(return, "%s", why);
+	ASSERT_EQ(0, ret) TH_LOG("%s", why);
 
 	ret = vpt_open(bdf, &self->dev);
 	if (!ret && self->dev.iommu != VFIO_TYPE1v2_IOMMU)

@@ -26,28 +26,14 @@ FIXTURE_VARIANT_ADD(irq, nvme) { .name = "NVME" };
 
 FIXTURE_SETUP(irq)
 {
-	const char *bdf = vpt_test_device(variant->name);
+	char why[160];
 	int ret;
 
-	vpt_device_init(&self->dev);
-	if (!bdf)
-		SKIP(return, "no %s device (VFIO_TEST_%s)", variant->name,
-		     variant->name);
-
-	ret = vpt_bind(bdf, &self->binding);
-	if (ret == -ENOENT || ret == -ENODEV)
-		SKIP(return, "cannot bind %s to vfio-pci: %s", bdf,
-		     strerror(-ret));
-	ASSERT_EQ(0, ret);
-
-	ret = vpt_open(bdf, &self->dev);
-	if (ret) {
-		vpt_close(&self->dev);
-		vpt_unbind(&self->binding);
-	}
-	if (ret == -EOPNOTSUPP)
-		SKIP(return, "no IOMMU backend (type1 or vfio_mock) loaded");
-	ASSERT_EQ(0, ret) TH_LOG("opening %s: %s", bdf, strerror(-ret));
+	ret = vpt_setup_device(variant->name, &self->dev, &self->binding, why,
+			       sizeof(why));
+	if (ret > 0)
+		SKIP(return, "%s", why);
+	ASSERT_EQ(0, ret) TH_LOG("%s", why);
 
 	self->is_edu = variant->is_edu;
 	self->is_pcie = vpt_find_cap(&self->dev, PCI_CAP_ID_EXP) != 0;

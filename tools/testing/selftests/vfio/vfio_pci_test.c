@@ -40,29 +40,15 @@ FIXTURE_VARIANT_ADD(vfio_pci, vga) { .name = "VGA" };
 
 FIXTURE_SETUP(vfio_pci)
 {
-	const char *bdf = vpt_test_device(variant->name);
+	char why[160];
 	int ret;
 
-	vpt_device_init(&self->dev);
 	self->page_size = sysconf(_SC_PAGESIZE);
-	if (!bdf)
-		SKIP(return, "no %s device (VFIO_TEST_%s)", variant->name,
-		     variant->name);
-
-	ret = vpt_bind(bdf, &self->binding);
-	if (ret == -ENOENT || ret == -ENODEV)
-		SKIP(return, "cannot bind %s to vfio-pci: %s", bdf,
-		     strerror(-ret));
-	ASSERT_EQ(0, ret);
-
-	ret = vpt_open(bdf, &self->dev);
-	if (ret) {
-		vpt_close(&self->dev);
-		vpt_unbind(&self->binding);
-	}
-	if (ret == -EOPNOTSUPP)
-		SKIP(return, "no IOMMU backend (type1 or vfio_mock) loaded");
-	ASSERT_EQ(0, ret) TH_LOG("opening %s: %s", bdf, strerror(-ret));
+	ret = vpt_setup_device(variant->name, &self->dev, &self->binding, why,
+			       sizeof(why));
+	if (ret > 0)
+		SKIP(return, "%s", why);
+	ASSERT_EQ(0, ret) TH_LOG("%s", why);
 }
 
 FIXTURE_TEARDOWN(vfio_pci)
@@ -98,7 +84,7 @@ TEST_F(vfio_pci, device_info)
 		has_reset_flag = true;
 	EXPECT_TRUE(has_reset || !has_reset_flag);
 	if (has_reset && !has_reset_flag)
-		reset_fails = vpt_write_text(path, "1") != 0;
+		reset_fails = write_file(path, "1") != 0;
 	EXPECT_TRUE(has_reset_flag || reset_fails || !has_reset);
 }
 
@@ -568,12 +554,12 @@ TEST_F(vfio_pci, rom_readable)
 
 	/* The same bytes as the host reads through sysfs. */
 	vpt_dev_path(path, sizeof(path), self->dev.bdf, "rom");
-	ASSERT_EQ(0, vpt_write_text(path, "1"));
+	ASSERT_EQ(0, write_file(path, "1"));
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(sizeof(via_sysfs), read(fd, via_sysfs, sizeof(via_sysfs)));
 	close(fd);
-	vpt_write_text(path, "0");
+	write_file(path, "0");
 	EXPECT_EQ(0, memcmp(via_vfio, via_sysfs, sizeof(via_vfio)));
 
 	/* Read-only */
@@ -859,7 +845,7 @@ static void hot_reset_all_owned(struct __test_metadata *_metadata,
 			 info->devices[i].segment, info->devices[i].bus,
 			 info->devices[i].devfn >> 3,
 			 info->devices[i].devfn & 7);
-		vpt_dev_driver(bdf, driver, sizeof(driver));
+		device_driver("pci", bdf, driver, sizeof(driver));
 		if (strcmp(driver, "vfio-pci"))
 			all_ours = false;
 	}
@@ -1000,8 +986,8 @@ TEST_F(vfio_pci, request_on_unbind)
 	if (pid == 0) {
 		/* A copy of the device fd would make the unbind wait for us. */
 		syscall(SYS_close_range, 3, ~0U, 0);
-		_exit(vpt_write_text(SYSFS_PCI "/drivers/vfio-pci/unbind",
-				     self->dev.bdf) ? 1 : 0);
+		_exit(write_file(SYSFS_PCI "/drivers/vfio-pci/unbind",
+				 self->dev.bdf) ? 1 : 0);
 	}
 
 	EXPECT_LT(0, vpt_eventfd_wait(efd, EVENT_TIMEOUT_MS));

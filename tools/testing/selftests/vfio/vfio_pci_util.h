@@ -40,6 +40,8 @@
 #include <linux/pci_regs.h>
 #include <linux/vfio.h>
 
+#include "lib/include/vfio_util.h"
+
 /* Extension number of the vfio_mock IOMMU backend ("MOCK") */
 #define VFIO_PCI_TEST_MOCK_IOMMU	0x4d4f434b
 
@@ -69,74 +71,11 @@
 
 /* sysfs */
 
-/* Read a small text file; the trailing newline is dropped.  0 or -errno. */
-static inline int vpt_read_text(const char *path, char *buf, size_t size)
-{
-	ssize_t len;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	len = read(fd, buf, size - 1);
-	if (len < 0) {
-		len = -errno;
-		close(fd);
-		return len;
-	}
-	close(fd);
-	buf[len] = '\0';
-	if (len && buf[len - 1] == '\n')
-		buf[len - 1] = '\0';
-	return 0;
-}
-
-static inline int vpt_write_text(const char *path, const char *text)
-{
-	int fd, ret = 0;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, text, strlen(text)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
 /* /sys/bus/pci/devices/@bdf/@attr */
 static inline void vpt_dev_path(char *path, size_t size, const char *bdf,
 				const char *attr)
 {
 	snprintf(path, size, SYSFS_PCI "/devices/%s/%s", bdf, attr);
-}
-
-/* The name of the driver bound to @bdf, "" for none. */
-static inline void vpt_dev_driver(const char *bdf, char *name, size_t size)
-{
-	char path[PATH_MAX], link[PATH_MAX];
-	ssize_t len;
-
-	vpt_dev_path(path, sizeof(path), bdf, "driver");
-	len = readlink(path, link, sizeof(link) - 1);
-	name[0] = '\0';
-	if (len > 0) {
-		link[len] = '\0';
-		snprintf(name, size, "%s", strrchr(link, '/') + 1);
-	}
-}
-
-static inline int vpt_dev_group(const char *bdf)
-{
-	char path[PATH_MAX], link[PATH_MAX];
-	ssize_t len;
-
-	vpt_dev_path(path, sizeof(path), bdf, "iommu_group");
-	len = readlink(path, link, sizeof(link) - 1);
-	if (len <= 0)
-		return -1;
-	link[len] = '\0';
-	return atoi(strrchr(link, '/') + 1);
 }
 
 /* Read @count bytes of the device's config space as the host sees it. */
@@ -218,33 +157,28 @@ struct vpt_binding {
  */
 static inline int vpt_bind(const char *bdf, struct vpt_binding *b)
 {
-	char path[PATH_MAX], driver[64];
+	char path[PATH_MAX];
 	int ret;
 
 	memset(b, 0, sizeof(*b));
 	snprintf(b->bdf, sizeof(b->bdf), "%s", bdf);
-	vpt_dev_driver(bdf, b->old_driver, sizeof(b->old_driver));
+	device_driver("pci", bdf, b->old_driver, sizeof(b->old_driver));
 	if (!strcmp(b->old_driver, "vfio-pci"))
 		return 0;
 	vpt_dev_path(path, sizeof(path), bdf, "driver_override");
-	if (vpt_read_text(path, b->old_override, sizeof(b->old_override)) ||
+	if (read_file(path, b->old_override, sizeof(b->old_override)) ||
 	    !strcmp(b->old_override, "(null)"))
 		b->old_override[0] = '\0';
 
 	if (b->old_driver[0]) {
 		vpt_dev_path(path, sizeof(path), bdf, "driver/unbind");
-		ret = vpt_write_text(path, bdf);
+		ret = write_file(path, bdf);
 		if (ret)
 			return ret;
 	}
-	vpt_dev_path(path, sizeof(path), bdf, "driver_override");
-	ret = vpt_write_text(path, "vfio-pci");
+	ret = pci_override_bind(bdf, "vfio-pci");
 	if (ret)
 		return ret;
-	ret = vpt_write_text(SYSFS_PCI "/drivers_probe", bdf);
-	vpt_dev_driver(bdf, driver, sizeof(driver));
-	if (strcmp(driver, "vfio-pci"))
-		return ret ? ret : -ENODEV;
 	b->bound = true;
 	return 0;
 }
@@ -259,11 +193,11 @@ static inline void vpt_unbind(struct vpt_binding *b)
 
 	if (!b->bound)
 		return;
-	vpt_write_text(SYSFS_PCI "/drivers/vfio-pci/unbind", b->bdf);
+	write_file(SYSFS_PCI "/drivers/vfio-pci/unbind", b->bdf);
 	vpt_dev_path(path, sizeof(path), b->bdf, "driver_override");
-	vpt_write_text(path, b->old_override[0] ? b->old_override : "\n");
+	write_file(path, b->old_override[0] ? b->old_override : "\n");
 	if (b->old_driver[0])
-		vpt_write_text(SYSFS_PCI "/drivers_probe", b->bdf);
+		write_file(SYSFS_PCI "/drivers_probe", b->bdf);
 	b->bound = false;
 }
 
@@ -302,16 +236,15 @@ static inline void vpt_device_init(struct vpt_device *d)
 static inline int vpt_open(const char *bdf, struct vpt_device *d)
 {
 	struct vfio_group_status status = { .argsz = sizeof(status) };
-	char path[64];
 
 	vpt_device_init(d);
 	snprintf(d->bdf, sizeof(d->bdf), "%s", bdf);
 
-	d->group_id = vpt_dev_group(bdf);
+	d->group_id = device_group_id("pci", bdf);
 	if (d->group_id < 0)
 		return -ENODEV;
 
-	d->container = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
+	d->container = open(VFIO_CONTAINER_PATH, O_RDWR | O_CLOEXEC);
 	if (d->container < 0)
 		return -errno;
 	if (ioctl(d->container, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU) > 0)
@@ -322,8 +255,7 @@ static inline int vpt_open(const char *bdf, struct vpt_device *d)
 	else
 		return -EOPNOTSUPP;
 
-	snprintf(path, sizeof(path), "/dev/vfio/%d", d->group_id);
-	d->group = open(path, O_RDWR | O_CLOEXEC);
+	d->group = open_group(d->group_id, false);
 	if (d->group < 0)
 		return -errno;
 	if (ioctl(d->group, VFIO_GROUP_GET_STATUS, &status))
@@ -640,6 +572,59 @@ static inline const char *vpt_test_device(const char *name)
 		return NULL;
 	vpt_dev_path(path, sizeof(path), bdf, "config");
 	return access(path, F_OK) ? NULL : bdf;
+}
+
+/*
+ * vpt_bind() for a FIXTURE_SETUP.  A device that cannot be bound (no
+ * vfio-pci, or it refused the device) is a reason to skip, not a failure.
+ * Return: 0 when bound, 1 to skip, or -errno; @why says why not 0.
+ */
+static inline int vpt_setup_bind(const char *bdf, struct vpt_binding *b,
+				 char *why, size_t size)
+{
+	int ret = vpt_bind(bdf, b);
+
+	if (!ret)
+		return 0;
+	snprintf(why, size, "cannot bind %s to vfio-pci: %s", bdf,
+		 strerror(-ret));
+	return ret == -ENOENT || ret == -ENODEV ? 1 : ret;
+}
+
+/*
+ * The start every FIXTURE_SETUP on one test device shares: bind the
+ * device the VM calls @name to vfio-pci and open it into @d with whichever
+ * backend vpt_open() finds.  A missing device or backend is a reason to
+ * skip.  On any failure nothing stays open or bound.
+ * Return: 0 when open, 1 to skip, or -errno; @why says why not 0.
+ */
+static inline int vpt_setup_device(const char *name, struct vpt_device *d,
+				   struct vpt_binding *b, char *why,
+				   size_t size)
+{
+	const char *bdf = vpt_test_device(name);
+	int ret;
+
+	vpt_device_init(d);
+	if (!bdf) {
+		snprintf(why, size, "no %s device (VFIO_TEST_%s)", name, name);
+		return 1;
+	}
+	ret = vpt_setup_bind(bdf, b, why, size);
+	if (ret)
+		return ret;
+	ret = vpt_open(bdf, d);
+	if (!ret)
+		return 0;
+	vpt_close(d);
+	vpt_unbind(b);
+	if (ret == -EOPNOTSUPP) {
+		snprintf(why, size,
+			 "no IOMMU backend (type1 or vfio_mock) loaded");
+		return 1;
+	}
+	snprintf(why, size, "opening %s: %s", bdf, strerror(-ret));
+	return ret;
 }
 
 /* edu registers (QEMU docs/specs/edu.txt) */

@@ -34,6 +34,8 @@
 
 #include <linux/vfio.h>
 
+#include "lib/include/vfio_util.h"
+
 #define PLAT_NOIOMMU_PARAM \
 	"/sys/module/vfio/parameters/enable_unsafe_noiommu_mode"
 #define PLAT_DEBUGFS	"/sys/kernel/debug/vfio-platform"
@@ -144,17 +146,7 @@ static inline bool plat_find(struct plat_dev *d, const char *bus,
 static inline void plat_bound_driver(const struct plat_dev *d, char *buf,
 				     size_t size)
 {
-	char path[PATH_MAX], link[PATH_MAX];
-	ssize_t len;
-
-	snprintf(path, sizeof(path), "/sys/bus/%s/devices/%s/driver", d->bus,
-		 d->name);
-	len = readlink(path, link, sizeof(link) - 1);
-	buf[0] = '\0';
-	if (len <= 0)
-		return;
-	link[len] = '\0';
-	snprintf(buf, size, "%s", strrchr(link, '/') + 1);
+	device_driver(d->bus, d->name, buf, size);
 }
 
 static inline void plat_unbind(const struct plat_dev *d)
@@ -240,17 +232,11 @@ static inline void plat_release(const struct plat_dev *d)
 static inline int plat_group_path(const struct plat_dev *d, char *buf,
 				  size_t size)
 {
-	char path[PATH_MAX], link[PATH_MAX];
-	const char *id;
-	ssize_t len;
+	char id[32];
 
-	snprintf(path, sizeof(path), "/sys/bus/%s/devices/%s/iommu_group",
-		 d->bus, d->name);
-	len = readlink(path, link, sizeof(link) - 1);
-	if (len <= 0)
+	device_link_name(d->bus, d->name, "iommu_group", id, sizeof(id));
+	if (!id[0])
 		return -1;
-	link[len] = '\0';
-	id = strrchr(link, '/') + 1;
 	snprintf(buf, size, "/dev/vfio/%s", id);
 	if (!access(buf, F_OK))
 		return 0;

@@ -6,7 +6,8 @@
  * stand in for hardware, its IOMMU backend for a real one.  What is here
  * is plumbing only: finding a device's group, sysfs and debugfs access,
  * eventfd waits and module (re)loading.  Every uAPI call a test is about
- * is spelled out in the test itself.
+ * is spelled out in the test itself.  What all the selftest families
+ * share (files, sysfs links, groups, modules) is in lib/include/vfio_util.h.
  *
  * Header-only, so that every test program links on its own.
  */
@@ -34,10 +35,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <linux/capability.h>
 #include <linux/vfio.h>
 
 #include "mock/vfio_mock.h"
+#include "lib/include/vfio_util.h"
 
 /*
  * The smallest argsz each ioctl accepts: the end of its last mandatory
@@ -50,7 +51,6 @@
 #define FEATURE_MINSZ		offsetof(struct vfio_device_feature, data)
 #define GROUP_STATUS_MINSZ	sizeof(struct vfio_group_status)
 
-#define VFIO_CONTAINER_PATH	"/dev/vfio/vfio"
 #define DEBUGFS_PATH		"/sys/kernel/debug"
 #define MOCK_DEBUGFS_PATH	DEBUGFS_PATH "/" VFIO_MOCK_DEBUGFS_DIR
 #define MOCK_PARAMS_PATH	"/sys/module/" VFIO_MOCK_MODULE "/parameters"
@@ -81,77 +81,6 @@
 #define ASSERT_ERRNO(expected_errno, call)				\
 	__ERRNO_CHECK(ASSERT, expected_errno, call)
 
-/* Files */
-
-/* Read a small file; the trailing newline is dropped.  0 or -errno. */
-static inline int read_file(const char *path, char *buf, size_t size)
-{
-	ssize_t len;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	len = read(fd, buf, size - 1);
-	if (len < 0) {
-		len = -errno;
-		close(fd);
-		return len;
-	}
-	close(fd);
-	buf[len] = '\0';
-	if (len && buf[len - 1] == '\n')
-		buf[len - 1] = '\0';
-	return 0;
-}
-
-/* Write a string to a sysfs attribute: 0 or the -errno of write(2). */
-static inline int write_file(const char *path, const char *value)
-{
-	ssize_t len;
-	int fd, ret = 0;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	len = write(fd, value, strlen(value));
-	if (len < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
-/* A decimal number from a file, or -1. */
-static inline long long read_number(const char *path)
-{
-	char buf[64];
-
-	if (read_file(path, buf, sizeof(buf)))
-		return -1;
-	return strtoll(buf, NULL, 0);
-}
-
-static inline bool path_exists(const char *path)
-{
-	return access(path, F_OK) == 0;
-}
-
-/* The driver bound to a device in sysfs, or "" for none. */
-static inline void device_driver(const char *bus, const char *dev,
-				 char *driver, size_t size)
-{
-	char path[PATH_MAX], link[PATH_MAX];
-	ssize_t len;
-
-	snprintf(path, sizeof(path), "/sys/bus/%s/devices/%s/driver", bus, dev);
-	len = readlink(path, link, sizeof(link) - 1);
-	driver[0] = '\0';
-	if (len <= 0)
-		return;
-	link[len] = '\0';
-	snprintf(driver, size, "%s", strrchr(link, '/') + 1);
-}
-
 /* Write @dev to /sys/bus/@bus/drivers/@driver/@op (bind or unbind). */
 static inline int driver_op(const char *bus, const char *driver,
 			    const char *op, const char *dev)
@@ -164,37 +93,6 @@ static inline int driver_op(const char *bus, const char *driver,
 }
 
 /* Groups and fds */
-
-/* The IOMMU group number of a device, from its iommu_group link, or -1. */
-static inline int device_group_id(const char *bus, const char *dev)
-{
-	char path[PATH_MAX], link[PATH_MAX];
-	ssize_t len;
-
-	snprintf(path, sizeof(path), "/sys/bus/%s/devices/%s/iommu_group",
-		 bus, dev);
-	len = readlink(path, link, sizeof(link) - 1);
-	if (len <= 0)
-		return -1;
-	link[len] = '\0';
-	return atoi(strrchr(link, '/') + 1);
-}
-
-static inline void group_path(int group_id, bool noiommu, char *path,
-			      size_t size)
-{
-	snprintf(path, size, "/dev/vfio/%s%d", noiommu ? "noiommu-" : "",
-		 group_id);
-}
-
-/* open(2) a group chardev: the fd, or -1 with errno set. */
-static inline int open_group(int group_id, bool noiommu)
-{
-	char path[64];
-
-	group_path(group_id, noiommu, path, sizeof(path));
-	return open(path, O_RDWR | O_CLOEXEC);
-}
 
 /* The group of a mock platform device, open; -1 with errno set if not. */
 static inline int open_mock_group(const char *dev)
@@ -372,32 +270,7 @@ static inline pid_t unbind_in_child(const char *bus, const char *driver,
 	return pid;
 }
 
-/* Capabilities */
-
-/* Drop @cap from this process's effective and permitted sets. */
-static inline int drop_capability(int cap)
-{
-	struct __user_cap_header_struct header = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
-
-	if (syscall(SYS_capget, &header, data))
-		return -1;
-	data[CAP_TO_INDEX(cap)].effective &= ~CAP_TO_MASK(cap);
-	data[CAP_TO_INDEX(cap)].permitted &= ~CAP_TO_MASK(cap);
-	return syscall(SYS_capset, &header, data);
-}
-
 /* Modules */
-
-static inline bool module_loaded(const char *name)
-{
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "/sys/module/%s/initstate", name);
-	return path_exists(path);
-}
 
 /*
  * Where the .ko of module @name is: the test VM lists its modules in

@@ -58,7 +58,7 @@ static unsigned int pci_id(const char *bdf, const char *what)
 	char path[PATH_MAX];
 
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/%s", bdf, what);
-	return t1_read_number(path);
+	return read_number(path);
 }
 
 /* A device of the given IDs bound to vfio-pci, or NULL. */
@@ -151,7 +151,7 @@ FIXTURE_SETUP(edu)
 	if (!self->dev)
 		SKIP(return, "no edu device bound to vfio-pci");
 
-	self->container = open(T1_CONTAINER_PATH, O_RDWR | O_CLOEXEC);
+	self->container = open(VFIO_CONTAINER_PATH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->container);
 	ret = pci_open(self->dev, self->container, &self->edu);
 	ASSERT_EQ(0, ret);

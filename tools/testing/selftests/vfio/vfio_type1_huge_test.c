@@ -224,21 +224,21 @@ static void t1_hugetlb(struct __test_metadata *_metadata,
 		       struct huge_ctx *ctx, const char *pool,
 		       uint64_t pgsize, int huge_flag, uint64_t size)
 {
-	long long old = t1_read_number(pool);
+	long long old = read_number(pool);
 	char value[32];
 	char *buf;
 
 	if (old < 0)
 		SKIP(return, "%s: no such hugetlb pool", pool);
 	snprintf(value, sizeof(value), "%llu", old + size / pgsize);
-	t1_write_file(pool, value);
+	write_file(pool, value);
 	buf = mmap(NULL, size, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | huge_flag, -1, 0);
 	if (buf == MAP_FAILED) {
 		TH_LOG("%s: %lld pages before, %lld after asking for %s",
-		       pool, old, t1_read_number(pool), value);
+		       pool, old, read_number(pool), value);
 		snprintf(value, sizeof(value), "%lld", old);
-		t1_write_file(pool, value);
+		write_file(pool, value);
 		SKIP(return, "no %llu KiB huge pages to be had",
 		     (unsigned long long)pgsize / 1024);
 	}
@@ -247,7 +247,7 @@ static void t1_hugetlb(struct __test_metadata *_metadata,
 		     "hugetlb 2M", buf, size, t1_best(ctx->pgsizes, pgsize));
 	munmap(buf, size);
 	snprintf(value, sizeof(value), "%lld", old);
-	t1_write_file(pool, value);
+	write_file(pool, value);
 }
 
 TEST_F(huge, hugetlbfs_2m)
@@ -270,10 +270,10 @@ TEST_F(huge, disable_hugepages)
 	int ret;
 
 	ASSERT_NE(MAP_FAILED, buf);
-	if (t1_write_file(param, "1"))
+	if (write_file(param, "1"))
 		SKIP(return, "cannot set %s", param);
 	ret = t1_map(self->ctx.container, buf, IOVA, size, T1_RW);
-	t1_write_file(param, "0");
+	write_file(param, "0");
 	ASSERT_EQ(0, ret);
 
 	/* One 4 KiB IOMMU page per page, whatever backs the memory */

@@ -94,7 +94,7 @@ FIXTURE_SETUP(pin)
 	if (self->group < 0)
 		SKIP(return, "no %s device (module not loaded)",
 		     VFIO_TYPE1_PIN_DEVICE);
-	self->container = open(T1_CONTAINER_PATH, O_RDWR | O_CLOEXEC);
+	self->container = open(VFIO_CONTAINER_PATH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->container);
 	ASSERT_EQ(0, t1_set_container(self->group, self->container));
 	ASSERT_EQ(0, t1_set_iommu(self->container, variant->model));

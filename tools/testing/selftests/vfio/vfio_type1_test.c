@@ -83,10 +83,10 @@ FIXTURE_TEARDOWN(type1)
 
 TEST(extensions_before_set_iommu)
 {
-	int container = open(T1_CONTAINER_PATH, O_RDWR | O_CLOEXEC);
+	int container = open(VFIO_CONTAINER_PATH, O_RDWR | O_CLOEXEC);
 
 	if (container < 0)
-		SKIP(return, "%s: %s", T1_CONTAINER_PATH, strerror(errno));
+		SKIP(return, "%s: %s", VFIO_CONTAINER_PATH, strerror(errno));
 	if (access("/sys/module/vfio_iommu_type1", F_OK))
 		SKIP(return, "vfio_iommu_type1 is not loaded");
 
@@ -202,7 +202,7 @@ TEST_F(type1, get_info_caps)
 	avail = (void *)t1_info_cap(info, VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL);
 	ASSERT_NE(NULL, avail);
 	EXPECT_EQ(1, avail->header.version);
-	limit = t1_read_number(T1_MODULE_PARAMS "/dma_entry_limit");
+	limit = read_number(T1_MODULE_PARAMS "/dma_entry_limit");
 	if (limit >= 0)
 		EXPECT_EQ(limit, avail->avail);
 
@@ -731,7 +731,7 @@ TEST(rlimit_memlock)
 	EXPECT_EQ(4 * SZ_1M, t1_unmap_size(container, IOVA, 4 * SZ_1M));
 	EXPECT_EQ(0, t1_locked_bytes());
 
-	ASSERT_EQ(0, t1_drop_capability(CAP_IPC_LOCK));
+	ASSERT_EQ(0, drop_capability(CAP_IPC_LOCK));
 	EXPECT_EQ(0, t1_map(container, buf, IOVA, SZ_1M / 2, T1_RW));
 	EXPECT_EQ(SZ_1M / 2, t1_locked_bytes());
 	EXPECT_ERRNO(ENOMEM, t1_map(container, buf + SZ_1M / 2,
@@ -759,13 +759,13 @@ TEST(dma_entry_limit)
 
 	if (!t1_ndevices)
 		SKIP(return, "%s", no_device);
-	if (t1_read_file(param, old, sizeof(old)) ||
-	    t1_write_file(param, "4"))
+	if (read_file(param, old, sizeof(old)) ||
+	    write_file(param, "4"))
 		SKIP(return, "cannot set %s", param);
 	/* The limit is read when the container chooses type1. */
 	container = t1_container_open(&t1_devices[0], VFIO_TYPE1v2_IOMMU,
 				      &group);
-	t1_write_file(param, old);
+	write_file(param, old);
 	ASSERT_LE(0, container);
 
 	buf = t1_alloc_4k(5 * PAGE);
@@ -824,7 +824,7 @@ TEST(two_groups_one_container)
 
 	if (t1_ndevices < 2)
 		SKIP(return, "two devices in separate groups needed");
-	container = open(T1_CONTAINER_PATH, O_RDWR | O_CLOEXEC);
+	container = open(VFIO_CONTAINER_PATH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, container);
 	g0 = t1_open_group(&t1_devices[0]);
 	ASSERT_LE(0, g0);
@@ -928,7 +928,7 @@ TEST(emulated_groups)
 	emulated = t1_mock_group("vfio-mock.0");
 	if (emulated < 0)
 		SKIP(return, "no emulated-IOMMU group (vfio_mock not loaded)");
-	container = open(T1_CONTAINER_PATH, O_RDWR | O_CLOEXEC);
+	container = open(VFIO_CONTAINER_PATH, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, container);
 	ASSERT_EQ(0, t1_set_container(emulated, container));
 	ASSERT_EQ(0, t1_set_iommu(container, VFIO_TYPE1v2_IOMMU));

@@ -36,10 +36,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <linux/capability.h>
 #include <linux/vfio.h>
 
-#define T1_CONTAINER_PATH	"/dev/vfio/vfio"
+#include "vfio_util.h"
+
 #define T1_MODULE_PARAMS	"/sys/module/vfio_iommu_type1/parameters"
 #define T1_DEBUGFS_STATS	"/sys/kernel/debug/vfio_iommu_type1/stats"
 #define T1_MAX_DEVICES		8
@@ -66,49 +66,6 @@
 	} while (0)
 #define EXPECT_ERRNO(err, call)	__T1_ERRNO_CHECK(EXPECT, err, call)
 #define ASSERT_ERRNO(err, call)	__T1_ERRNO_CHECK(ASSERT, err, call)
-
-/* Files */
-
-static inline int t1_read_file(const char *path, char *buf, size_t size)
-{
-	ssize_t len;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	len = read(fd, buf, size - 1);
-	close(fd);
-	if (len < 0)
-		return -errno;
-	buf[len] = '\0';
-	if (len && buf[len - 1] == '\n')
-		buf[len - 1] = '\0';
-	return 0;
-}
-
-static inline int t1_write_file(const char *path, const char *value)
-{
-	int fd, ret = 0;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, value, strlen(value)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
-/* A number from a file, or -1. */
-static inline long long t1_read_number(const char *path)
-{
-	char buf[64];
-
-	if (t1_read_file(path, buf, sizeof(buf)))
-		return -1;
-	return strtoll(buf, NULL, 0);
-}
 
 /* "key value" lines (/proc/vmstat, our debugfs stats): the value, or -1. */
 static inline long long t1_keyed_value(const char *path, const char *key)
@@ -138,7 +95,7 @@ static inline long long t1_keyed_value(const char *path, const char *key)
  */
 static inline long long t1_pins_outstanding(void)
 {
-	t1_write_file("/proc/sys/vm/stat_refresh", "1");
+	write_file("/proc/sys/vm/stat_refresh", "1");
 	return t1_keyed_value("/proc/vmstat", "nr_foll_pin_acquired") -
 	       t1_keyed_value("/proc/vmstat", "nr_foll_pin_released");
 }
@@ -224,32 +181,10 @@ static struct t1_device t1_devices[T1_MAX_DEVICES];
 static int t1_ndevices;
 static pid_t t1_setup_pid;
 
+/* Kept for the tests that name it: the PCI driver bound to @bdf, or "". */
 static inline void t1_pci_driver(const char *bdf, char *driver, size_t size)
 {
-	char path[PATH_MAX], link[PATH_MAX];
-	ssize_t len;
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver", bdf);
-	len = readlink(path, link, sizeof(link) - 1);
-	driver[0] = '\0';
-	if (len > 0) {
-		link[len] = '\0';
-		snprintf(driver, size, "%s", strrchr(link, '/') + 1);
-	}
-}
-
-static inline int t1_pci_group(const char *bdf)
-{
-	char path[PATH_MAX], link[PATH_MAX];
-	ssize_t len;
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group",
-		 bdf);
-	len = readlink(path, link, sizeof(link) - 1);
-	if (len <= 0)
-		return -1;
-	link[len] = '\0';
-	return atoi(strrchr(link, '/') + 1);
+	device_driver("pci", bdf, driver, size);
 }
 
 /* Every device of the group is bound to VFIO or to nothing. */
@@ -278,7 +213,7 @@ static inline bool t1_group_viable(int group)
 
 static inline void t1_device_add(const char *bdf, bool bound_by_us)
 {
-	int group = t1_pci_group(bdf), i;
+	int group = device_group_id("pci", bdf), i;
 
 	if (group < 0 || t1_ndevices == T1_MAX_DEVICES ||
 	    !t1_group_viable(group))
@@ -305,16 +240,13 @@ static inline void t1_bind_spare(const char *var, const char *driver)
 	t1_pci_driver(bdf, bound, sizeof(bound));
 	if (bound[0])
 		return;
+	if (!pci_override_bind(bdf, driver)) {
+		t1_device_add(bdf, true);
+		return;
+	}
 	snprintf(path, sizeof(path),
 		 "/sys/bus/pci/devices/%s/driver_override", bdf);
-	if (t1_write_file(path, driver))
-		return;
-	t1_write_file("/sys/bus/pci/drivers_probe", bdf);
-	t1_pci_driver(bdf, bound, sizeof(bound));
-	if (!strcmp(bound, driver))
-		t1_device_add(bdf, true);
-	else
-		t1_write_file(path, "\n");
+	write_file(path, "\n");
 }
 
 __attribute__((constructor)) static void t1_devices_setup(void)
@@ -362,11 +294,11 @@ __attribute__((destructor)) static void t1_devices_cleanup(void)
 		snprintf(path, sizeof(path),
 			 "/sys/bus/pci/devices/%s/driver/unbind",
 			 t1_devices[i].bdf);
-		t1_write_file(path, t1_devices[i].bdf);
+		write_file(path, t1_devices[i].bdf);
 		snprintf(path, sizeof(path),
 			 "/sys/bus/pci/devices/%s/driver_override",
 			 t1_devices[i].bdf);
-		t1_write_file(path, "\n");
+		write_file(path, "\n");
 	}
 }
 
@@ -414,7 +346,7 @@ static inline int t1_container_open(const struct t1_device *dev,
 {
 	int container, ret;
 
-	container = open(T1_CONTAINER_PATH, O_RDWR | O_CLOEXEC);
+	container = open(VFIO_CONTAINER_PATH, O_RDWR | O_CLOEXEC);
 	if (container < 0)
 		return -errno;
 	*group = t1_open_group(dev);
@@ -593,23 +525,6 @@ static inline void *t1_alloc_thp(size_t size, size_t align)
 	for (off = 0; off < size; off += SZ_4K)
 		buf[off] = 1;
 	return buf;
-}
-
-/* Capabilities */
-
-/* Drop @cap from this process's effective and permitted sets. */
-static inline int t1_drop_capability(int cap)
-{
-	struct __user_cap_header_struct header = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
-
-	if (syscall(SYS_capget, &header, data))
-		return -1;
-	data[CAP_TO_INDEX(cap)].effective &= ~CAP_TO_MASK(cap);
-	data[CAP_TO_INDEX(cap)].permitted &= ~CAP_TO_MASK(cap);
-	return syscall(SYS_capset, &header, data);
 }
 
 #endif /* TYPE1_UTIL_H */
