@@ -143,6 +143,21 @@ out_free:
 	return ret;
 }
 
+/* A device with neither regions nor interrupts: it exists to pin. */
+static long vfio_type1_pin_get_info(void *owner, struct vfio_ioctl_call *call)
+{
+	struct vfio_device_info *info = call->cmd;
+
+	info->num_regions = 0;
+	info->num_irqs = 0;
+	return 0;
+}
+
+static const struct vfio_ioctl_desc vfio_type1_pin_device_ioctls[] = {
+	VFIO_IOCTL_INFO(VFIO_DEVICE_GET_INFO, struct vfio_device_info,
+			num_irqs, vfio_type1_pin_get_info),
+};
+
 static long vfio_type1_pin_ioctl(struct vfio_device *vdev, unsigned int cmd,
 				 unsigned long arg)
 {
@@ -169,7 +184,9 @@ static long vfio_type1_pin_ioctl(struct vfio_device *vdev, unsigned int cmd,
 	case VFIO_TYPE1_PIN_READ:
 		break;
 	default:
-		return -ENOTTY;
+		/* Every VFIO device answers GET_INFO; lsvfio asks. */
+		return VFIO_IOCTL_DISPATCH(vfio_type1_pin_device_ioctls, vdev,
+					   cmd, arg);
 	}
 
 	if (copy_from_user(&req, (void __user *)arg, sizeof(req)))
