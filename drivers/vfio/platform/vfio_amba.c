@@ -51,17 +51,10 @@ static int vfio_amba_init_dev(struct vfio_device *core_vdev)
 	return vfio_platform_init_common(vdev);
 }
 
-static void vfio_amba_release_dev(struct vfio_device *core_vdev)
-{
-	vfio_platform_release_common(container_of(core_vdev,
-						  struct vfio_platform_device,
-						  vdev));
-}
-
 static const struct vfio_device_ops vfio_amba_ops = {
 	.name = "vfio-amba",
 	.init = vfio_amba_init_dev,
-	.release = vfio_amba_release_dev,
+	.release = vfio_platform_release_common,
 	.open_device = vfio_platform_open_device,
 	.close_device = vfio_platform_close_device,
 	.ioctl = vfio_platform_ioctl,
@@ -73,28 +66,17 @@ static const struct vfio_device_ops vfio_amba_ops = {
 static int vfio_amba_probe(struct amba_device *adev, const struct amba_id *id)
 {
 	struct vfio_platform_device *vdev;
-	int ret;
 
-	vdev = vfio_alloc_device(struct vfio_platform_device, vdev, &adev->dev,
-				 &vfio_amba_ops);
+	vdev = vfio_platform_register(&adev->dev, &vfio_amba_ops);
 	if (IS_ERR(vdev))
 		return PTR_ERR(vdev);
-
-	ret = vfio_register_group_dev(&vdev->vdev);
-	if (ret) {
-		vfio_put_device(&vdev->vdev);
-		return ret;
-	}
 	amba_set_drvdata(adev, vdev);
 	return 0;
 }
 
 static void vfio_amba_remove(struct amba_device *adev)
 {
-	struct vfio_platform_device *vdev = amba_get_drvdata(adev);
-
-	vfio_unregister_group_dev(&vdev->vdev);
-	vfio_put_device(&vdev->vdev);
+	vfio_platform_unregister(amba_get_drvdata(adev));
 }
 
 /* Matches nothing: devices come to us through driver_override only. */

@@ -51,17 +51,10 @@ static int vfio_platform_init_dev(struct vfio_device *core_vdev)
 	return vfio_platform_init_common(vdev);
 }
 
-static void vfio_platform_release_dev(struct vfio_device *core_vdev)
-{
-	vfio_platform_release_common(container_of(core_vdev,
-						  struct vfio_platform_device,
-						  vdev));
-}
-
 static const struct vfio_device_ops vfio_platform_ops = {
 	.name = "vfio-platform",
 	.init = vfio_platform_init_dev,
-	.release = vfio_platform_release_dev,
+	.release = vfio_platform_release_common,
 	.open_device = vfio_platform_open_device,
 	.close_device = vfio_platform_close_device,
 	.ioctl = vfio_platform_ioctl,
@@ -73,28 +66,17 @@ static const struct vfio_device_ops vfio_platform_ops = {
 static int vfio_platform_probe(struct platform_device *pdev)
 {
 	struct vfio_platform_device *vdev;
-	int ret;
 
-	vdev = vfio_alloc_device(struct vfio_platform_device, vdev, &pdev->dev,
-				 &vfio_platform_ops);
+	vdev = vfio_platform_register(&pdev->dev, &vfio_platform_ops);
 	if (IS_ERR(vdev))
 		return PTR_ERR(vdev);
-
-	ret = vfio_register_group_dev(&vdev->vdev);
-	if (ret) {
-		vfio_put_device(&vdev->vdev);
-		return ret;
-	}
 	platform_set_drvdata(pdev, vdev);
 	return 0;
 }
 
 static void vfio_platform_remove(struct platform_device *pdev)
 {
-	struct vfio_platform_device *vdev = platform_get_drvdata(pdev);
-
-	vfio_unregister_group_dev(&vdev->vdev);
-	vfio_put_device(&vdev->vdev);
+	vfio_platform_unregister(platform_get_drvdata(pdev));
 }
 
 static struct platform_driver vfio_platform_driver = {

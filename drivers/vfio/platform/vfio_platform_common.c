@@ -588,10 +588,15 @@ EXPORT_SYMBOL_GPL(vfio_platform_init_common);
 
 /**
  * vfio_platform_release_common - undo vfio_platform_init_common()
- * @vdev: the device; it is not open and no longer registered
+ * @core_vdev: the device; it is not open and no longer registered
+ *
+ * Front ends use it as their &vfio_device_ops.release.
  */
-void vfio_platform_release_common(struct vfio_platform_device *vdev)
+void vfio_platform_release_common(struct vfio_device *core_vdev)
 {
+	struct vfio_platform_device *vdev =
+		container_of(core_vdev, struct vfio_platform_device, vdev);
+
 	debugfs_remove_recursive(vdev->debugfs);
 	vfio_platform_reset_put(vdev);
 	vfio_platform_irq_cleanup(vdev);
@@ -600,6 +605,43 @@ void vfio_platform_release_common(struct vfio_platform_device *vdev)
 	mutex_destroy(&vdev->igate);
 }
 EXPORT_SYMBOL_GPL(vfio_platform_release_common);
+
+/**
+ * vfio_platform_register - allocate a device for a front end and register it
+ * @dev: the bus device
+ * @ops: the front end's callbacks; its init fills in the bus specifics
+ *
+ * Return: the registered device, or an ERR_PTR().
+ */
+struct vfio_platform_device *
+vfio_platform_register(struct device *dev, const struct vfio_device_ops *ops)
+{
+	struct vfio_platform_device *vdev;
+	int ret;
+
+	vdev = vfio_alloc_device(struct vfio_platform_device, vdev, dev, ops);
+	if (IS_ERR(vdev))
+		return vdev;
+
+	ret = vfio_register_group_dev(&vdev->vdev);
+	if (ret) {
+		vfio_put_device(&vdev->vdev);
+		return ERR_PTR(ret);
+	}
+	return vdev;
+}
+EXPORT_SYMBOL_GPL(vfio_platform_register);
+
+/**
+ * vfio_platform_unregister - undo vfio_platform_register()
+ * @vdev: the device; waits until userspace has let go of it
+ */
+void vfio_platform_unregister(struct vfio_platform_device *vdev)
+{
+	vfio_unregister_group_dev(&vdev->vdev);
+	vfio_put_device(&vdev->vdev);
+}
+EXPORT_SYMBOL_GPL(vfio_platform_unregister);
 
 static int __init vfio_platform_base_init(void)
 {

@@ -168,7 +168,10 @@ struct vfio_platform_reset_handler {
 
 /* vfio_platform_common.c: the bus-independent device */
 int vfio_platform_init_common(struct vfio_platform_device *vdev);
-void vfio_platform_release_common(struct vfio_platform_device *vdev);
+void vfio_platform_release_common(struct vfio_device *core_vdev);
+struct vfio_platform_device *
+vfio_platform_register(struct device *dev, const struct vfio_device_ops *ops);
+void vfio_platform_unregister(struct vfio_platform_device *vdev);
 int vfio_platform_open_device(struct vfio_device *core_vdev);
 void vfio_platform_close_device(struct vfio_device *core_vdev);
 long vfio_platform_ioctl(struct vfio_device *core_vdev, unsigned int cmd,
