@@ -24,37 +24,73 @@ struct vfio_ioctl_header {
 #define VFIO_IOCTL_MAX_STRUCT	128
 
 /*
+ * The copies below run inside one user-access window per direction:
+ * argsz and the struct are read without a second access_ok()/stac/clac
+ * round, and the word-by-word moves need no run-time object check because
+ * the destination is our own fixed buffer of VFIO_IOCTL_MAX_STRUCT bytes.
+ * On small, frequent calls (one MAP_DMA or UNMAP_DMA of a page) those
+ * costs are a visible part of the whole ioctl.
+ */
+
+/*
  * Copy in a struct whose caller may know a shorter or longer version of it
- * than the kernel does.  Bytes past the struct the kernel knows are the
- * caller's output space for capability chains or a newer layout: they are
- * not read.  Members an older caller did not pass read as zero.
+ * than the kernel does.  Only what the caller says it passed (argsz) and
+ * the kernel knows (desc->size) is read: bytes past the kernel's struct
+ * are the caller's output space for capability chains or a newer layout.
+ * Members an older caller did not pass read as zero.
  */
 static int vfio_ioctl_copy_in(const struct vfio_ioctl_desc *desc,
 			      struct vfio_ioctl_call *call, void *buf)
 {
-	struct vfio_ioctl_header *header = buf;
+	const u32 __user *uwords = call->uptr;
+	u32 *words = buf;
+	unsigned int len, i;
+	u32 argsz;
 
 	/*
-	 * Fast path, taken by every current caller: one copy of the whole
-	 * struct.  It can only fault when an older, shorter struct ends at
-	 * the end of a mapping; then read the header first and only what the
-	 * caller says it passed.
+	 * The window covers the kernel's struct even when argsz is smaller:
+	 * access_ok() only checks the range against the user address limit,
+	 * which no struct of a real caller comes near.
 	 */
-	if (copy_from_user(buf, call->uptr, desc->size)) {
-		if (copy_from_user(header, call->uptr, sizeof(*header)))
-			return -EFAULT;
-		if (header->argsz >= desc->size)
-			return -EFAULT;
-		if (copy_from_user(buf, call->uptr, header->argsz))
-			return -EFAULT;
-	}
+	if (!user_read_access_begin(uwords, desc->size))
+		return -EFAULT;
+	unsafe_get_user(argsz, uwords, fault);
+	len = min(argsz, desc->size);
+	words[0] = argsz;
+	for (i = 1; i < len / sizeof(u32); i++)
+		unsafe_get_user(words[i], uwords + i, fault);
+	for (i = round_down(len, sizeof(u32)); i < len; i++)
+		unsafe_get_user(((u8 *)buf)[i], (const u8 __user *)uwords + i,
+				fault);
+	user_read_access_end();
 
-	call->user_size = header->argsz;
-	if (call->user_size < desc->min_size)
+	call->user_size = argsz;
+	if (argsz < desc->min_size)
 		return -EINVAL;
-	if (call->user_size < desc->size)
-		memset(buf + call->user_size, 0, desc->size - call->user_size);
+	if (argsz < desc->size)
+		memset(buf + argsz, 0, desc->size - argsz);
 	return 0;
+
+fault:
+	user_read_access_end();
+	return -EFAULT;
+}
+
+/* Copy the struct back, up to what the caller has room for. */
+static int vfio_ioctl_copy_out(const struct vfio_ioctl_desc *desc,
+			       struct vfio_ioctl_call *call, const void *buf)
+{
+	unsigned int len = min(call->user_size, desc->size);
+
+	if (!user_write_access_begin(call->uptr, len))
+		return -EFAULT;
+	unsafe_copy_to_user(call->uptr, buf, len, fault);
+	user_write_access_end();
+	return 0;
+
+fault:
+	user_write_access_end();
+	return -EFAULT;
 }
 
 static long vfio_ioctl_call_struct(const struct vfio_ioctl_desc *desc,
@@ -83,8 +119,7 @@ static long vfio_ioctl_call_struct(const struct vfio_ioctl_desc *desc,
 		return ret;
 
 	/* The handler may have raised argsz to ask for more room. */
-	if (copy_to_user(call->uptr, buf,
-			 min_t(u32, desc->size, call->user_size)))
+	if (vfio_ioctl_copy_out(desc, call, buf))
 		return -EFAULT;
 	return ret;
 }
