@@ -202,38 +202,31 @@ static long vfio_iommu_type1_map_dma(void *owner, struct vfio_ioctl_call *call)
 	return vfio_type1_do_map(owner, call->cmd);
 }
 
-/*
- * VFIO_IOMMU_UNMAP_DMA's argument as the kernel reads it: with
- * GET_DIRTY_BITMAP a struct vfio_bitmap follows the fixed part.
- */
-struct vfio_type1_unmap_args {
-	struct vfio_iommu_type1_dma_unmap unmap;
-	struct vfio_bitmap bitmap;
-};
-
 static long vfio_iommu_type1_unmap_dma(void *owner,
 				       struct vfio_ioctl_call *call)
 {
-	struct vfio_type1_unmap_args *args = call->cmd;
-	struct vfio_bitmap *bitmap = NULL;
+	struct vfio_iommu_type1_dma_unmap *unmap = call->cmd;
+	struct vfio_bitmap bitmap;
 
-	if (args->unmap.flags & VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP) {
-		/* A bitmap is per range: neither ALL nor VADDR go with it. */
-		if (args->unmap.flags & (VFIO_DMA_UNMAP_FLAG_ALL |
-					 VFIO_DMA_UNMAP_FLAG_VADDR))
-			return -EINVAL;
-		if (call->user_size < sizeof(*args))
-			return -EINVAL;
-		bitmap = &args->bitmap;
-		if (!access_ok(bitmap->data, bitmap->size) || !bitmap->pgsize)
-			return -EINVAL;
-		if (vfio_type1_bitmap_size_check(args->unmap.size >>
-						 __ffs(bitmap->pgsize),
-						 bitmap->size))
-			return -EINVAL;
-	}
+	if (!(unmap->flags & VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP))
+		return vfio_type1_do_unmap(owner, unmap, NULL);
 
-	return vfio_type1_do_unmap(owner, &args->unmap, bitmap);
+	/* A bitmap is per range: neither ALL nor VADDR go with it. */
+	if (unmap->flags & (VFIO_DMA_UNMAP_FLAG_ALL |
+			    VFIO_DMA_UNMAP_FLAG_VADDR))
+		return -EINVAL;
+	/* The bitmap follows the fixed part, where data[] begins. */
+	if (call->user_size < sizeof(*unmap) + sizeof(bitmap))
+		return -EINVAL;
+	if (copy_from_user(&bitmap, call->uptr + sizeof(*unmap),
+			   sizeof(bitmap)))
+		return -EFAULT;
+	if (!access_ok(bitmap.data, bitmap.size) || !bitmap.pgsize)
+		return -EINVAL;
+	if (vfio_type1_bitmap_size_check(unmap->size >> __ffs(bitmap.pgsize),
+					 bitmap.size))
+		return -EINVAL;
+	return vfio_type1_do_unmap(owner, unmap, &bitmap);
 }
 
 /*
@@ -301,8 +294,9 @@ static const struct vfio_ioctl_desc vfio_type1_v2_ioctls[] = {
 			iova_pgsizes, vfio_iommu_type1_get_info),
 	VFIO_IOCTL_IN(VFIO_IOMMU_MAP_DMA, struct vfio_iommu_type1_dma_map,
 		      size, VFIO_TYPE1_MAP_FLAGS, vfio_iommu_type1_map_dma),
-	VFIO_IOCTL_INOUT(VFIO_IOMMU_UNMAP_DMA, struct vfio_type1_unmap_args,
-			 unmap.size, VFIO_TYPE1_UNMAP_FLAGS,
+	VFIO_IOCTL_INOUT(VFIO_IOMMU_UNMAP_DMA,
+			 struct vfio_iommu_type1_dma_unmap, size,
+			 VFIO_TYPE1_UNMAP_FLAGS,
 			 vfio_iommu_type1_unmap_dma),
 	VFIO_IOCTL_IN(VFIO_IOMMU_DIRTY_PAGES, struct vfio_type1_dirty_args,
 		      header.flags, VFIO_TYPE1_DIRTY_FLAGS,
@@ -315,8 +309,9 @@ static const struct vfio_ioctl_desc vfio_type1_v1_ioctls[] = {
 			iova_pgsizes, vfio_iommu_type1_get_info),
 	VFIO_IOCTL_IN(VFIO_IOMMU_MAP_DMA, struct vfio_iommu_type1_dma_map,
 		      size, VFIO_TYPE1_MAP_FLAGS, vfio_iommu_type1_map_dma),
-	VFIO_IOCTL_INOUT(VFIO_IOMMU_UNMAP_DMA, struct vfio_type1_unmap_args,
-			 unmap.size, VFIO_TYPE1_UNMAP_FLAGS,
+	VFIO_IOCTL_INOUT(VFIO_IOMMU_UNMAP_DMA,
+			 struct vfio_iommu_type1_dma_unmap, size,
+			 VFIO_TYPE1_UNMAP_FLAGS,
 			 vfio_iommu_type1_unmap_dma),
 	VFIO_IOCTL_RAW(VFIO_IOMMU_DIRTY_PAGES,
 		       vfio_iommu_type1_dirty_pages_v1),
