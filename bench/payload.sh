@@ -49,6 +49,11 @@ phase()
 	fi
 }
 
+# Mitigations decide what an indirect call or a system call costs.
+for f in /sys/devices/system/cpu/vulnerabilities/*; do
+	echo "# cpu: ${f##*/}: $(cat "$f")"
+done
+
 pass=0
 while [ "$pass" -lt "$passes" ]; do
 	if [ $((pass % 2)) = 0 ]; then

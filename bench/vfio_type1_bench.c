@@ -13,6 +13,10 @@
  *             hugepages=1 and enough memory)
  *   small     16384 separate 4 KiB mappings, mapped one by one, then
  *             unmapped one by one: the cost of a call
+ *   calls     16384 calls that do no IOMMU work: VFIO_GET_API_VERSION
+ *             (op=syscall, the system call and the container's ioctl
+ *             entry) and VFIO_IOMMU_UNMAP_DMA of a range with nothing
+ *             mapped (op=empty_unmap, the backend's fixed cost on top)
  * Memory is touched before the first round, so faulting is not timed;
  * pinning, accounting and IOMMU work are.
  *
@@ -141,17 +145,49 @@ static int bench_small(int rounds)
 	return ret;
 }
 
+/* SMALL_COUNT calls that map nothing, @rounds times. */
+static int bench_calls(int rounds)
+{
+	struct vfio_iommu_type1_dma_unmap unmap = {
+		.argsz = sizeof(unmap),
+		.iova = IOVA,
+		.size = SZ_4K,
+	};
+	uint64_t t0, t1, t2;
+	int round, i;
+
+	for (round = 0; round < rounds; round++) {
+		t0 = now_ns();
+		for (i = 0; i < SMALL_COUNT; i++)
+			if (ioctl(container, VFIO_GET_API_VERSION) !=
+			    VFIO_API_VERSION)
+				return -EIO;
+		t1 = now_ns();
+		for (i = 0; i < SMALL_COUNT; i++) {
+			/* The kernel writes back the bytes unmapped: none. */
+			unmap.size = SZ_4K;
+			if (ioctl(container, VFIO_IOMMU_UNMAP_DMA, &unmap) ||
+			    unmap.size)
+				return -EIO;
+		}
+		t2 = now_ns();
+		report("calls", "syscall", round, t1 - t0);
+		report("calls", "empty_unmap", round, t2 - t1);
+	}
+	return 0;
+}
+
 static int bench_hugetlb(const char *workload, size_t size, size_t pgsize,
 			 int flag, const char *pool, int rounds)
 {
-	long long old = pool ? t1_read_number(pool) : -1;
+	long long old = pool ? read_number(pool) : -1;
 	char value[32];
 	char *buf;
 	int ret;
 
 	if (pool && old >= 0) {
 		snprintf(value, sizeof(value), "%llu", old + size / pgsize);
-		t1_write_file(pool, value);
+		write_file(pool, value);
 	}
 	buf = mmap(NULL, size, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | flag, -1, 0);
@@ -166,7 +202,7 @@ static int bench_hugetlb(const char *workload, size_t size, size_t pgsize,
 	}
 	if (pool && old >= 0) {
 		snprintf(value, sizeof(value), "%lld", old);
-		t1_write_file(pool, value);
+		write_file(pool, value);
 	}
 	return ret;
 }
@@ -175,7 +211,7 @@ int main(int argc, char **argv)
 {
 	int rounds = argc > 2 ? atoi(argv[2]) : 5;
 	cpu_set_t cpus;
-	int group, ret = 0;
+	int group = -1, ret = 0;
 	char *buf;
 
 	if (argc < 2) {
@@ -223,6 +259,8 @@ int main(int argc, char **argv)
 				     NULL, rounds);
 	if (wanted("small"))
 		ret |= bench_small(rounds);
+	if (wanted("calls"))
+		ret |= bench_calls(rounds);
 
 	close(group);
 	close(container);
