@@ -350,12 +350,19 @@ static long vfio_container_fops_unl_ioctl(struct file *filep,
 {
 	struct vfio_container *container = filep->private_data;
 	struct vfio_iommu_driver *driver;
-	long ret;
+	long ret = -ENOTTY;
 
-	/* None of the core's handlers returns -ENOTTY itself. */
-	ret = VFIO_IOCTL_DISPATCH(vfio_container_ioctls, container, cmd, arg);
-	if (ret != -ENOTTY)
-		return ret;
+	/*
+	 * The core's own ioctls are the first numbers; the rest, the DMA
+	 * mapping calls among them, go straight to the backend.  None of the
+	 * core's handlers returns -ENOTTY itself.
+	 */
+	if (_IOC_NR(cmd) - VFIO_BASE < ARRAY_SIZE(vfio_container_ioctls)) {
+		ret = VFIO_IOCTL_DISPATCH(vfio_container_ioctls, container,
+					  cmd, arg);
+		if (ret != -ENOTTY)
+			return ret;
+	}
 
 	down_read(&container->group_lock);
 	driver = container->iommu_driver;
