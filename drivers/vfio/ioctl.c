@@ -93,10 +93,15 @@ fault:
 	return -EFAULT;
 }
 
-static long vfio_ioctl_call_struct(const struct vfio_ioctl_desc *desc,
-				   void *owner, struct vfio_ioctl_call *call)
+static __always_inline long
+vfio_ioctl_call_struct(const struct vfio_ioctl_desc *desc, void *owner,
+		       struct vfio_ioctl_call *call)
 {
-	u64 buf[VFIO_IOCTL_MAX_STRUCT / sizeof(u64)];
+	/*
+	 * Not pre-zeroed: copy_in writes every byte up to desc->size, and
+	 * no handler reads past its struct.
+	 */
+	u64 buf[VFIO_IOCTL_MAX_STRUCT / sizeof(u64)] __uninitialized;
 	struct vfio_ioctl_header *header = (void *)buf;
 	long ret;
 
